@@ -1,0 +1,59 @@
+// What the rest of the product may ask of the sandbox. Everything behind this interface runs
+// LLM-written Python in locked-down child processes; callers never see a process or Pyodide.
+
+export interface CodeError {
+  line: number; // 1-based, in the tool's own source
+  col: number; // 1-based
+  message: string;
+}
+
+/** JSON Schema object for a tool's input, derived from `main`'s signature. */
+export type JsonSchema = Record<string, unknown>;
+
+export interface Analysis {
+  valid: boolean;
+  errors: CodeError[];
+  input_schema: JsonSchema; // {"type":"object","properties":{...},"required":[...]}
+  description: string; // main's docstring (or module docstring), "" when none
+  imports: string[]; // top-level module names the code imports, sorted, unique
+}
+
+export interface ToolError {
+  type: string; // Python exception type, e.g. "ValueError", or "TimeoutError", "PolicyError"
+  message: string;
+  line?: number; // line in the tool's source where it was raised
+  traceback?: string; // limited to the tool's own frames
+}
+
+export interface RunResult {
+  result: unknown; // JSON value returned by main (null on error)
+  stdout: string; // captured print output, capped at 1 MB with a truncation marker
+  error?: ToolError;
+  duration_ms: number;
+}
+
+/** Policy that applies to a run: always main's, even when the code comes from a branch. */
+export interface RunPolicy {
+  allowedModules: string[]; // policy/modules.yaml on main (the built-in safe set is added by the sandbox)
+  grants: Array<{ host: string; port?: number }>; // this server's network grants on main
+}
+
+export interface RunRequest {
+  server: string; // trust domain: one child process per server
+  tool: string; // tool name (for messages and logs)
+  code: string;
+  args: Record<string, unknown>;
+  timeoutMs?: number; // default 30 s, at most 300 s
+  secrets?: Record<string, string>; // this server's secret values; only ever sent to this server's child
+  policy: RunPolicy;
+}
+
+export interface Sandbox {
+  analyze(code: string): Promise<Analysis>;
+  run(req: RunRequest): Promise<RunResult>;
+  /** Runtime switches (start is otherwise lazy on first call). */
+  start(server: string): Promise<void>;
+  stop(server: string): Promise<void>;
+  /** Stop every child; no process is left behind. */
+  close(): Promise<void>;
+}

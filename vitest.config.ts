@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for every workspace. Tests use real git, real Pyodide child processes and real
+// HTTP servers, so they get generous timeouts; speed targets live in bench/, never here.
+export default defineConfig({
+  test: {
+    include: ['{core,sandbox,reconciler,gateway,site,worker}/test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
