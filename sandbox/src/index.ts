@@ -1,0 +1,2 @@
+export * from './contract.ts';
+export { SAFE_MODULES } from './policy/safe-modules.ts';
