@@ -1,1 +1,2 @@
 export * from './format/model.ts';
+export * from './state/index.ts';
