@@ -1,0 +1,114 @@
+// The boundary check for a request coming from a tool: shape, method, header syntax, sizes, and a
+// URL the bridge is willing to look at. A failure names the field and what to do instead.
+
+import * as z from 'zod';
+import { normalizeHost } from './host-name.ts';
+import { HttpBridgeError } from './types.ts';
+import type { Scheme } from './grants.ts';
+
+export const ALLOWED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export const MAX_URL_LENGTH = 8 * 1024;
+
+// RFC 9110 token characters.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const HttpRequestSchema = z
+  .object({
+    method: z
+      .string()
+      .transform((m) => m.toUpperCase())
+      .pipe(z.enum(ALLOWED_METHODS, { error: `method must be one of ${ALLOWED_METHODS.join(', ')}` })),
+    url: z.string().min(1, 'url is empty').max(MAX_URL_LENGTH, `url is longer than ${MAX_URL_LENGTH} characters`),
+    headers: z
+      .record(
+        z.string().regex(HEADER_NAME, 'header names may only contain letters, digits and !#$%&\'*+-.^_`|~'),
+        z.string().refine((v) => !FORBIDDEN_IN_VALUE.test(v), 'header values must not contain CR, LF or NUL'),
+      )
+      .default({}),
+    body: z.string().optional(),
+    bodyEncoding: z.enum(['utf8', 'base64']).optional(),
+    timeoutMs: z.number().int().positive('timeoutMs must be a positive number of milliseconds').optional(),
+    followRedirects: z.boolean().optional(),
+  })
+  .strict();
+
+export interface ValidRequest {
+  method: (typeof ALLOWED_METHODS)[number];
+  url: string;
+  headers: Record<string, string>; // lower-case names
+  body?: Buffer;
+  timeoutMs?: number;
+  followRedirects: boolean;
+}
+
+export function validateRequest(input: unknown, maxRequestBytes: number): ValidRequest {
+  const parsed = HttpRequestSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length > 0 ? issue.path.map(String).join('.') : 'request';
+    throw new HttpBridgeError('bad_request', `invalid http request at ${where}: ${issue.message}`);
+  }
+  const req = parsed.data;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) headers[name.toLowerCase()] = value;
+
+  let body: Buffer | undefined;
+  if (req.body !== undefined) {
+    if (req.bodyEncoding === 'base64') {
+      if (!BASE64.test(req.body)) throw new HttpBridgeError('bad_request', 'invalid http request at body: not valid base64');
+      body = Buffer.from(req.body, 'base64');
+    } else {
+      body = Buffer.from(req.body, 'utf8');
+    }
+    if (body.length > maxRequestBytes) {
+      throw new HttpBridgeError(
+        'bad_request',
+        `invalid http request at body: ${body.length} bytes is more than the ${maxRequestBytes}-byte limit; send less data per request`,
+      );
+    }
+  }
+  const out: ValidRequest = { method: req.method, url: req.url, headers, followRedirects: req.followRedirects ?? true };
+  if (body !== undefined) out.body = body;
+  if (req.timeoutMs !== undefined) out.timeoutMs = req.timeoutMs;
+  return out;
+}
+
+export interface TargetUrl {
+  url: URL;
+  scheme: Scheme;
+  host: string; // canonical, no brackets
+  port: number;
+}
+
+/** Parse and vet a URL (the tool's, or a redirect's Location resolved against the current URL). */
+export function parseTargetUrl(text: string, base?: URL): TargetUrl {
+  if (text.length > MAX_URL_LENGTH) throw new HttpBridgeError('bad_url', `the url is longer than ${MAX_URL_LENGTH} characters`);
+  let url: URL;
+  try {
+    url = base ? new URL(text, base) : new URL(text);
+  } catch {
+    throw new HttpBridgeError('bad_url', `'${preview(text)}' is not an absolute URL; write it as https://host/path`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new HttpBridgeError('bad_url', `the scheme '${url.protocol.slice(0, -1)}' is not supported; only https (and http to granted ports) is`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new HttpBridgeError(
+      'bad_url',
+      'credentials in the URL (user:password@host) are not allowed; send them in an Authorization header, reading the secret from `secrets`',
+    );
+  }
+  const host = normalizeHost(url.hostname);
+  if (host === null) throw new HttpBridgeError('bad_url', `'${preview(url.hostname)}' is not a valid host name`);
+  const scheme: Scheme = url.protocol === 'https:' ? 'https' : 'http';
+  const port = url.port === '' ? (scheme === 'https' ? 443 : 80) : Number(url.port);
+  if (port === 0) throw new HttpBridgeError('bad_url', 'port 0 is not a valid destination port');
+  url.hash = '';
+  return { url, scheme, host, port };
+}
+
+function preview(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}
