@@ -1,2 +1,2 @@
-export * from './format/model.ts';
+export * from './format/index.ts';
 export * from './state/index.ts';

@@ -1,0 +1,55 @@
+// Cheap checks of a tool's Python that need no parser: size, encoding and the shape of `main`.
+// Real syntax and signature analysis happens later in the sandbox; these catch the common mistakes
+// early, with a line number, in `mcpbox validate` and in CI.
+
+export const MAX_TOOL_CODE_BYTES = 100 * 1024;
+
+export interface CodeProblem {
+  line: number; // 1-based
+  col?: number;
+  message: string;
+}
+
+const ASYNC_MAIN = /^async[ \t]+def[ \t]+main[ \t]*\(/m;
+const SYNC_MAIN = /^def[ \t]+main[ \t]*\(/m;
+
+export function checkToolCode(code: string): CodeProblem[] {
+  const bytes = new TextEncoder().encode(code).length;
+  if (bytes > MAX_TOOL_CODE_BYTES) {
+    return [{ line: 1, message: `tool code is ${formatKb(bytes)} KB; the limit is ${MAX_TOOL_CODE_BYTES / 1024} KB — split it or move data out of the code` }];
+  }
+  // Lossy UTF-8 decoding (how git contents arrive as text) leaves U+FFFD where bytes were invalid.
+  const replacement = code.indexOf('\uFFFD');
+  if (replacement >= 0) {
+    return [{ ...positionOf(code, replacement), message: 'tool code is not valid UTF-8 — save the file as UTF-8' }];
+  }
+  const nul = code.indexOf('\u0000');
+  if (nul >= 0) {
+    return [{ ...positionOf(code, nul), message: 'tool code contains a NUL byte — it looks like a binary file, not Python source' }];
+  }
+  if (code.trim() === '') {
+    return [{ line: 1, message: 'tool code is empty — a tool must define `async def main(...)` at the top level' }];
+  }
+  const sync = SYNC_MAIN.exec(code);
+  if (sync) {
+    return [{ ...positionOf(code, sync.index), message: '`main` must be `async def main(...)`, not `def main(...)` — add `async`' }];
+  }
+  if (!ASYNC_MAIN.test(code)) {
+    const nested = /^[ \t]+async[ \t]+def[ \t]+main[ \t]*\(/m.exec(code);
+    if (nested) {
+      return [{ ...positionOf(code, nested.index), message: 'tool must define `async def main(...)` at the top level, not indented inside another block' }];
+    }
+    return [{ line: 1, message: 'tool must define `async def main(...)` at the top level' }];
+  }
+  return [];
+}
+
+function positionOf(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, col: offset - lineStart + 1 };
+}
+
+function formatKb(bytes: number): string {
+  return (bytes / 1024).toFixed(1);
+}
