@@ -23,9 +23,17 @@ const HttpRequestSchema = z
     url: z.string().min(1, 'url is empty').max(MAX_URL_LENGTH, `url is longer than ${MAX_URL_LENGTH} characters`),
     headers: z
       .record(
-        z.string().regex(HEADER_NAME, 'header names may only contain letters, digits and !#$%&\'*+-.^_`|~'),
+        z.string(),
         z.string().refine((v) => !FORBIDDEN_IN_VALUE.test(v), 'header values must not contain CR, LF or NUL'),
       )
+      .superRefine((headers, ctx) => {
+        // Checked here rather than as a record key schema so the message names the header.
+        for (const name of Object.keys(headers)) {
+          if (!HEADER_NAME.test(name)) {
+            ctx.addIssue({ code: 'custom', path: [name], message: "header names may only contain letters, digits and !#$%&'*+-.^_`|~" });
+          }
+        }
+      })
       .default({}),
     body: z.string().optional(),
     bodyEncoding: z.enum(['utf8', 'base64']).optional(),
@@ -47,7 +55,7 @@ export function validateRequest(input: unknown, maxRequestBytes: number): ValidR
   const parsed = HttpRequestSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const where = issue.path.length > 0 ? issue.path.map(String).join('.') : 'request';
+    const where = issue.path.length > 0 ? issue.path.map(pathSegment).join('.') : 'request';
     throw new HttpBridgeError('bad_request', `invalid http request at ${where}: ${issue.message}`);
   }
   const req = parsed.data;
@@ -107,6 +115,12 @@ export function parseTargetUrl(text: string, base?: URL): TargetUrl {
   if (port === 0) throw new HttpBridgeError('bad_url', 'port 0 is not a valid destination port');
   url.hash = '';
   return { url, scheme, host, port };
+}
+
+// A header name may itself be the problem (CR/LF, spaces): quote anything that is not a plain word.
+function pathSegment(segment: PropertyKey): string {
+  const text = String(segment);
+  return /^[A-Za-z0-9_-]+$/.test(text) ? text : JSON.stringify(text);
 }
 
 function preview(text: string): string {
