@@ -1,1 +1,18 @@
 export * from './registry.ts';
+export { Reconciler } from './reconciler.ts';
+export type { ReconcilerOptions, ReconcilerLog, ReconcileOutcome } from './reconciler.ts';
+export { SwappableRegistry } from './swappable-registry.ts';
+export type { RevisionSource } from './revision-source.ts';
+export { ToolAnalyzer } from './tool-analyzer.ts';
+export type { AnalyzingSandbox } from './tool-analyzer.ts';
+export { ReconcileError } from './errors.ts';
+export type { ReconcileFailureCode } from './errors.ts';
+export { readStatus, STATUS_FILE } from './status-store.ts';
+export { ReconcilerStatusSchema } from './status.ts';
+export type { ReconcilerStatus, Condition, StatusError, HistoryEntry } from './status.ts';
+export { DEFAULT_RETRY_POLICY } from './retry-policy.ts';
+export type { RetryPolicy } from './retry-policy.ts';
+export { checkToolImports, findImportSites, isModuleAllowed, allowedModules } from './module-policy.ts';
+export { inventoryDigest } from './inventory-digest.ts';
+export { validateRevision } from './revision-validation.ts';
+export type { RevisionValidation } from './revision-validation.ts';

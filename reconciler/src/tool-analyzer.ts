@@ -1,0 +1,78 @@
+// Analysis of tool code by the sandbox, cached by blob id in the state store: an unchanged tool
+// is never analyzed twice, across revisions and across restarts.
+import * as z from 'zod';
+import type { Analysis, Sandbox } from '@mcpbox/sandbox';
+import type { AnalysisCacheRepository } from '@mcpbox/core';
+import { ReconcileError } from './errors.ts';
+
+/** The part of the sandbox the reconciler uses; `analyzeMany` when the sandbox offers the batch form. */
+export type AnalyzingSandbox = Pick<Sandbox, 'analyze'> & { analyzeMany?(codes: string[]): Promise<Analysis[]> };
+
+const AnalysisSchema = z.object({
+  valid: z.boolean(),
+  errors: z.array(z.object({ line: z.number(), col: z.number(), message: z.string() })),
+  input_schema: z.record(z.string(), z.unknown()),
+  description: z.string(),
+  imports: z.array(z.string()),
+});
+
+export interface AnalysisRequest {
+  blob: string;
+  code: string;
+}
+
+export interface AnalysisBatch {
+  analyses: Map<string, Analysis>; // by blob
+  analyzed: number; // how many went to the sandbox (cache misses)
+}
+
+export class ToolAnalyzer {
+  readonly #sandbox: AnalyzingSandbox;
+  readonly #cache: AnalysisCacheRepository;
+  /** Blobs analyzed in this process, tallied for tests and benches ("analyzed once"). */
+  analyzedTotal = 0;
+
+  constructor(sandbox: AnalyzingSandbox, cache: AnalysisCacheRepository) {
+    this.#sandbox = sandbox;
+    this.#cache = cache;
+  }
+
+  /** Analyses for every request: from `known` (already in memory), the cache, then the sandbox. */
+  async analyze(requests: AnalysisRequest[], known?: ReadonlyMap<string, Analysis>): Promise<AnalysisBatch> {
+    const analyses = new Map<string, Analysis>();
+    const needed = new Map<string, string>(); // blob → code
+    for (const r of requests) {
+      const hit = known?.get(r.blob);
+      if (hit) analyses.set(r.blob, hit);
+      else needed.set(r.blob, r.code);
+    }
+    if (needed.size > 0) {
+      for (const [blob, value] of this.#cache.getMany(needed.keys())) {
+        const parsed = AnalysisSchema.safeParse(value);
+        if (!parsed.success) continue; // a stale or foreign entry: analyze again
+        analyses.set(blob, parsed.data);
+        needed.delete(blob);
+      }
+    }
+    if (needed.size === 0) return { analyses, analyzed: 0 };
+
+    const blobs = [...needed.keys()];
+    const codes = blobs.map((b) => needed.get(b)!);
+    let results: Analysis[];
+    try {
+      results = this.#sandbox.analyzeMany
+        ? await this.#sandbox.analyzeMany(codes)
+        : await Promise.all(codes.map((c) => this.#sandbox.analyze(c)));
+    } catch (err) {
+      throw new ReconcileError('AnalysisFailed', `the sandbox could not analyze ${blobs.length} tool(s): ${(err as Error).message}`);
+    }
+    if (results.length !== blobs.length) {
+      throw new ReconcileError('AnalysisFailed', `the sandbox returned ${results.length} analyses for ${blobs.length} tools`);
+    }
+    const fresh: Array<[string, Analysis]> = blobs.map((b, i) => [b, results[i]!]);
+    this.#cache.putMany(fresh);
+    for (const [b, a] of fresh) analyses.set(b, a);
+    this.analyzedTotal += fresh.length;
+    return { analyses, analyzed: fresh.length };
+  }
+}
