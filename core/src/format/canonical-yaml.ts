@@ -10,7 +10,6 @@ export function toCanonicalYaml(value: Record<string, unknown>): string {
     indentSeq: true,
     lineWidth: 0,
     minContentWidth: 0,
-    collectionStyle: 'block',
     defaultStringType: 'PLAIN',
     defaultKeyType: 'PLAIN',
     version: '1.2',

@@ -93,7 +93,7 @@ export function parseRepoFiles(revision: string, files: RepoFile[], options: Par
   }
 
   if (!sawConfig) {
-    report.error(REPO_CONFIG_PATH, `missing \`${REPO_CONFIG_PATH}\`: every tools repo needs one at its root, with at least \`apiVersion: ${API_VERSION}\``, undefined);
+    report.error(REPO_CONFIG_PATH, `missing \`${REPO_CONFIG_PATH}\`: every tools repo needs one at its root, with at least \`apiVersion: ${API_VERSION}\``, null);
   }
 
   const servers: Record<string, ServerSpec> = {};
@@ -238,6 +238,9 @@ function byPosition(a: Problem, b: Problem): number {
   return (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0);
 }
 
+/** A position in a file; `null` for a problem about a file that does not exist. */
+type Located = { line: number; col?: number | undefined };
+
 /** Collects problems; file-level problems without a better position point at line 1. */
 class ProblemLog {
   readonly problems: Problem[];
@@ -251,11 +254,11 @@ class ProblemLog {
     return result;
   }
 
-  error(file: string, message: string, position: { line: number; col?: number | undefined } | undefined = { line: 1 }): void {
+  error(file: string, message: string, position: Located | null = { line: 1 }): void {
     this.push({ file, message, severity: 'error' }, position);
   }
 
-  warning(file: string, message: string, position: { line: number; col?: number | undefined } | undefined = { line: 1 }): void {
+  warning(file: string, message: string, position: Located | null = { line: 1 }): void {
     this.push({ file, message, severity: 'warning' }, position);
   }
 
@@ -269,7 +272,7 @@ class ProblemLog {
     }
   }
 
-  private push(problem: Problem, position: { line: number; col?: number | undefined } | undefined): void {
+  private push(problem: Problem, position: Located | null): void {
     if (position) {
       problem.line = position.line;
       if (position.col !== undefined) problem.col = position.col;
