@@ -138,7 +138,8 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): HttpBridge {
           deadline,
           connectTimeoutMs,
           maxResponseBytes,
-          readBody: (status) => !(req.followRedirects && REDIRECT_STATUSES.has(status)),
+          readBody: (status, responseHeaders) =>
+            !(req.followRedirects && REDIRECT_STATUSES.has(status) && responseHeaders.location !== undefined),
         };
         if (body !== undefined) hopRequest.body = body;
         if (options.extraCa) hopRequest.extraCa = options.extraCa;

@@ -24,7 +24,7 @@ export interface HopRequest {
   maxResponseBytes: number;
   extraCa?: string[];
   signal?: AbortSignal;
-  readBody: (status: number) => boolean; // false for a redirect that will be followed
+  readBody: (status: number, headers: Record<string, string>) => boolean; // false for a redirect that will be followed
 }
 
 export interface HopResponse {
@@ -119,7 +119,7 @@ export function performHop(hop: HopRequest): Promise<HopResponse> {
     request.on('response', (response) => {
       const status = response.statusCode ?? 0;
       const responseHeaders = flattenHeaders(response.headers);
-      if (!hop.readBody(status) || hop.method === 'HEAD') {
+      if (!hop.readBody(status, responseHeaders) || hop.method === 'HEAD') {
         response.resume();
         finish(null, { status, headers: responseHeaders, body: Buffer.alloc(0) });
         return;

@@ -367,6 +367,17 @@ describe('redirects', () => {
     expect(seen.body).toBe('payload');
   });
 
+  it('returns a redirect status without Location as it is, body included', async () => {
+    web.route('/no-location', (_req, res) => {
+      res.writeHead(302, { 'content-type': 'text/plain' });
+      res.end('moved, somewhere');
+    });
+    const bridge = createHttpBridge();
+    const res = await bridge.request('lab', [{ host: '127.0.0.1', port: web.port }], get(`http://127.0.0.1:${web.port}/no-location`));
+    expect(res.status).toBe(302);
+    expect(res.body).toBe('moved, somewhere');
+  });
+
   it('hands the redirect back when followRedirects is false', async () => {
     const bridge = createHttpBridge();
     const res = await bridge.request('lab', [{ host: '127.0.0.1', port: web.port }], get(`http://127.0.0.1:${web.port}/loop`, { followRedirects: false }));

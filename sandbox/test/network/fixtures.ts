@@ -38,7 +38,7 @@ export async function startServer(tls?: { key: string; cert: string }): Promise<
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const path = (req.url ?? '/').split('?')[0]!;
+      const path = new URL(req.url ?? '/', 'http://absolute-form.invalid').pathname; // a proxy sees absolute URLs
       const servername = (req.socket as { servername?: string | false }).servername;
       state.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, ...(servername ? { servername } : {}) });
       const handler = routes.get(path);
