@@ -1,0 +1,3 @@
+export { ConfigError } from './config-error.ts';
+export { loadConfig, resolveDataDir, isLoopbackHost, LOOPBACK_NAMES } from './load-config.ts';
+export type { GatewayConfig, Environment, ForgeKind, AuthMode, LogLevel } from './load-config.ts';
