@@ -1,0 +1,39 @@
+// The MCP side of the gateway, independent of transport: the tool catalog (management tools +
+// live Python tools) and a factory of server instances over it. HTTP and stdio both build on this.
+import type { Server } from '@modelcontextprotocol/server';
+import type { Logger } from 'pino';
+import type { LiveRegistry } from '@mcpbox/reconciler';
+import type { Sandbox } from '@mcpbox/sandbox';
+import { createToolServices, type ToolServices } from '../services/tool-services.ts';
+import { MANAGEMENT_TOOLS } from '../tools/index.ts';
+import type { ManagementTool } from '../tools/define-tool.ts';
+import { createMcpServer } from './create-mcp-server.ts';
+import { ManagementToolSet, type FailureLog } from './management-tools.ts';
+import { PythonToolSet } from './python-tools.ts';
+import { ToolCatalog } from './tool-catalog.ts';
+
+export interface GatewayMcpOptions {
+  gitDir: string;
+  registry: LiveRegistry;
+  sandbox?: Sandbox | null;
+  logger: Logger;
+  /** Defaults to every management tool; tests and later features may pass their own list. */
+  tools?: readonly ManagementTool[];
+  services?: ToolServices;
+}
+
+export interface GatewayMcp {
+  catalog: ToolCatalog;
+  services: ToolServices;
+  newServer(): Server;
+}
+
+export function createGatewayMcp(options: GatewayMcpOptions): GatewayMcp {
+  const logFailure: FailureLog = (err, context) => options.logger.error({ err, ...context }, 'tool call failed');
+  const services = options.services ?? createToolServices(options.gitDir, options.registry);
+  const catalog = new ToolCatalog(
+    new ManagementToolSet(options.tools ?? MANAGEMENT_TOOLS, services, logFailure),
+    new PythonToolSet(options.registry, options.sandbox ?? null, logFailure),
+  );
+  return { catalog, services, newServer: () => createMcpServer(catalog) };
+}
