@@ -19,14 +19,15 @@ export interface CommitChangesInput extends CommitMessage {
   changes: FileWrite[];
   author: Identity;
   committer: Identity;
-  expectedHead?: string;
+  /** The head the change was based on; null means the ref must not exist yet (a root commit). */
+  expectedHead?: string | null;
   /** Extra ref updates published in the same transaction (e.g. a metadata record). */
-  alsoUpdate?: (commit: string, parent: string) => RefUpdate[];
+  alsoUpdate?: (commit: string, parent: string | null) => RefUpdate[];
 }
 
 export interface CommitChangesResult {
   commit: string;
-  parent: string;
+  parent: string | null;
   /** How many times the CAS lost and the commit was rebuilt. */
   retries: number;
 }
@@ -40,11 +41,11 @@ function pause(attempt: number): Promise<void> {
 
 export async function commitChanges(gitDir: string, writeRefs: RefWriter, input: CommitChangesInput): Promise<CommitChangesResult> {
   const ref = assertRefName(input.ref);
-  if (input.expectedHead !== undefined) assertSha(input.expectedHead, 'expected head');
+  if (typeof input.expectedHead === 'string') assertSha(input.expectedHead, 'expected head');
   return withRefLock(`${gitDir}\0${ref}`, async () => {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
-      const head = input.expectedHead ?? (await tryResolveCommit(gitDir, ref));
+      const head = input.expectedHead !== undefined ? input.expectedHead : await tryResolveCommit(gitDir, ref);
       if (head === undefined) throw new GitError('not_found', `The branch ${ref.replace(/^refs\/heads\//, '')} does not exist; create it first.`);
       const commit = await writeCommitObject(gitDir, { ...input, parent: head });
       try {
@@ -54,7 +55,8 @@ export async function commitChanges(gitDir: string, writeRefs: RefWriter, input:
         const transient = isGitError(err, 'locked') || (isGitError(err, 'conflict') && input.expectedHead === undefined);
         if (!transient || Date.now() - started > RETRY_DEADLINE_MS) {
           if (isGitError(err, 'conflict') && input.expectedHead !== undefined) {
-            throw new GitError('conflict', `The branch ${ref.replace(/^refs\/heads\//, '')} is no longer at ${input.expectedHead.slice(0, 12)}; someone else committed to it. Re-read the branch and try again.`, { detail: err.detail });
+            const at = input.expectedHead === null ? 'new' : `at ${input.expectedHead.slice(0, 12)}`;
+            throw new GitError('conflict', `The branch ${ref.replace(/^refs\/heads\//, '')} is no longer ${at}; someone else committed to it. Re-read the branch and try again.`, { detail: err.detail });
           }
           throw err;
         }

@@ -9,8 +9,8 @@ export interface RefUpdate {
   ref: string; // full name, refs/…
   /** New value; null deletes the ref. */
   next: string | null;
-  /** Value the ref must have now; null means it must not exist yet. */
-  expected: string | null;
+  /** Value the ref must have now; null means it must not exist yet; undefined skips the check (derived refs only). */
+  expected: string | null | undefined;
 }
 
 export interface RefInfo {
@@ -35,9 +35,9 @@ export async function updateRefs(gitDir: string, updates: RefUpdate[], reason = 
   if (updates.length === 0) return;
   const lines = updates.map((u) => {
     assertRefName(u.ref);
-    const expected = u.expected === null ? ZERO_SHA : assertSha(u.expected);
-    if (u.next === null) return `delete ${u.ref} ${expected}\n`;
-    return `update ${u.ref} ${assertSha(u.next)} ${expected}\n`;
+    const expected = u.expected === undefined ? '' : ' ' + (u.expected === null ? ZERO_SHA : assertSha(u.expected));
+    if (u.next === null) return `delete ${u.ref}${expected}\n`;
+    return `update ${u.ref} ${assertSha(u.next)}${expected}\n`;
   });
   await runGit(gitDir, ['update-ref', '-m', reason.replace(/[\r\n]+/g, ' ').slice(0, 200), '--stdin'], { input: lines.join('') });
 }

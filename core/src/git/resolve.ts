@@ -31,3 +31,10 @@ export async function isAncestor(gitDir: string, ancestor: string, descendant: s
   const { code } = await runGit(gitDir, ['merge-base', '--is-ancestor', '--end-of-options', ancestor, descendant], { okCodes: [0, 1] });
   return code === 0;
 }
+
+/** The first line of a commit's message. */
+export async function commitSubject(gitDir: string, commit: string): Promise<string> {
+  assertRevision(commit);
+  const { stdout } = await runGit(gitDir, ['show', '-s', '--format=%s', '--end-of-options', commit]);
+  return stdout.toString('utf8').trim();
+}
