@@ -239,7 +239,7 @@ export class Reconciler {
     this.#status = { ...this.#status, observedRevision: head };
 
     if (head === this.#status.lastAppliedRevision && this.#applied) {
-      if (this.#status.retry || this.#status.failedRevision || previousHead !== head) this.#settled();
+      if (!this.#isSettled() || previousHead !== head) this.#settled();
       return { result: 'unchanged', revision: head, digest: this.#applied.live.digest, message: `revision ${short(head)} is already applied` };
     }
     const alreadyFailed = head === this.#status.failedRevision;
@@ -377,6 +377,11 @@ export class Reconciler {
   #isStalledOn(head: string): boolean {
     const stalled = this.#status.conditions.find((c) => c.type === 'Stalled');
     return stalled?.status === 'True' && this.#status.lastAttemptedRevision === head;
+  }
+
+  #isSettled(): boolean {
+    const is = (type: string, status: string) => this.#status.conditions.some((c) => c.type === type && c.status === status);
+    return is('Ready', 'True') && is('Stalled', 'False') && this.#status.retry === null && this.#status.failedRevision === null && this.#status.errors.length === 0;
   }
 
   /** Main is back on the applied revision: clear failure state. */
