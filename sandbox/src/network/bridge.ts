@@ -79,13 +79,19 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): HttpBridge {
   const maxRedirects = options.maxRedirects ?? 5;
   const log = options.log ?? (() => {});
 
-  async function resolvePinned(server: string, target: TargetUrl, grant: GrantMatch, deadline: number): Promise<ResolvedAddress> {
+  async function resolvePinned(
+    server: string,
+    target: TargetUrl,
+    grant: GrantMatch,
+    deadline: number,
+    signal?: AbortSignal,
+  ): Promise<ResolvedAddress> {
     const { host, port } = target;
     let answers: ResolvedAddress[];
     if (isIP(host) !== 0) {
       answers = [{ address: host, family: isIP(host) === 6 ? 6 : 4 }];
     } else {
-      answers = await withDeadline(resolve(host), deadline, host).catch((err: unknown) => {
+      answers = await withDeadline(resolve(host), deadline, host, signal).catch((err: unknown) => {
         if (err instanceof HttpBridgeError) throw err;
         throw new HttpBridgeError('dns_failed', `could not resolve ${host}: check the host name (${errorCode(err)})`);
       });
@@ -99,11 +105,17 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): HttpBridge {
     return { address: pinned.address, family: isIP(pinned.address) === 6 ? 6 : 4 };
   }
 
-  async function checkTarget(server: string, grants: readonly HostGrant[], target: TargetUrl, deadline: number): Promise<ResolvedAddress> {
+  async function checkTarget(
+    server: string,
+    grants: readonly HostGrant[],
+    target: TargetUrl,
+    deadline: number,
+    signal?: AbortSignal,
+  ): Promise<ResolvedAddress> {
     const found = findGrant(grants, target.host, target.port, target.scheme);
     if (!found.ok) throw notGranted(server, target.host, target.port, found.httpNeedsPort);
     if (isMetadataHostname(target.host)) throw metadataHost(target.host);
-    return resolvePinned(server, target, found.grant, deadline);
+    return resolvePinned(server, target, found.grant, deadline, signal);
   }
 
   async function run(server: string, grants: readonly HostGrant[], input: unknown, signal?: AbortSignal): Promise<HttpResponse> {
@@ -123,7 +135,7 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): HttpBridge {
         const base = { server, method, host: target.host, port: target.port, redirect: hop };
         let pinned: ResolvedAddress;
         try {
-          pinned = await checkTarget(server, grants, target, deadline);
+          pinned = await checkTarget(server, grants, target, deadline, signal);
         } catch (err) {
           if (err instanceof HttpBridgeError) log({ ...base, event: 'refused', code: err.code });
           throw err;
@@ -209,19 +221,27 @@ function decodeUtf8(bytes: Buffer): string | null {
   }
 }
 
-function withDeadline<T>(work: Promise<T>, deadline: number, host: string): Promise<T> {
+function withDeadline<T>(work: Promise<T>, deadline: number, host: string, signal?: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new HttpBridgeError('timeout', `resolving ${host} took longer than the request's time limit`)),
-      Math.max(0, deadline - Date.now()),
-    );
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new HttpBridgeError('cancelled', `the request was cancelled while resolving ${host}`));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(new HttpBridgeError('timeout', `resolving ${host} took longer than the request's time limit`));
+    }, Math.max(0, deadline - Date.now()));
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         resolve(value);
       },
       (err: unknown) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         reject(err);
       },
     );

@@ -12,6 +12,9 @@ export const MAX_URL_LENGTH = 8 * 1024;
 // RFC 9110 token characters.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
+// What Node's HTTP writer accepts in a header value (other control characters and code points
+// above U+00FF are refused).
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const HttpRequestSchema = z
@@ -24,7 +27,10 @@ const HttpRequestSchema = z
     headers: z
       .record(
         z.string(),
-        z.string().refine((v) => !FORBIDDEN_IN_VALUE.test(v), 'header values must not contain CR, LF or NUL'),
+        z
+          .string()
+          .refine((v) => !FORBIDDEN_IN_VALUE.test(v), 'header values must not contain CR, LF or NUL')
+          .refine((v) => HEADER_VALUE.test(v), 'header values may only contain visible ASCII, spaces, tabs and Latin-1; percent- or base64-encode other text'),
       )
       .superRefine((headers, ctx) => {
         // Checked here rather than as a record key schema so the message names the header.

@@ -209,6 +209,14 @@ describe('DNS', () => {
     expect(err.code).toBe('dns_failed');
   });
 
+  it('stops resolving when the caller aborts', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const bridge = createHttpBridge({ resolve: () => new Promise(() => {}) });
+    const err = await refusal(bridge.request('lab', [{ host: 'slow.example' }], get('https://slow.example/'), controller.signal));
+    expect(err.code).toBe('cancelled');
+  });
+
   it('stops a resolver that never answers at the time limit', async () => {
     const bridge = createHttpBridge({ resolve: () => new Promise(() => {}) });
     const err = await refusal(bridge.request('lab', [{ host: 'slow.example' }], get('https://slow.example/', { timeoutMs: 200 })));
@@ -515,6 +523,8 @@ describe('request validation: refused before connecting', () => {
   const cases: Array<[label: string, request: Record<string, unknown>, code: string, message: RegExp]> = [
     ['CRLF in a header value', { headers: { 'X-A': 'x\r\nX-Injected: 1' } }, 'bad_request', /headers\.X-A: header values must not contain CR, LF or NUL/],
     ['LF alone in a header value', { headers: { 'X-A': 'x\nGET / HTTP/1.1' } }, 'bad_request', /must not contain CR, LF or NUL/],
+    ['a header value beyond Latin-1', { headers: { 'X-Name': 'Zoë ☃' } }, 'bad_request', /header values may only contain visible ASCII/],
+    ['a control character in a header value', { headers: { 'X-A': 'a\u0007b' } }, 'bad_request', /header values may only contain visible ASCII/],
     ['a header name with a colon', { headers: { 'X-A: b': 'c' } }, 'bad_request', /header names may only contain/],
     ['a header name with CRLF', { headers: { 'X-A\r\nX-B': 'c' } }, 'bad_request', /header names may only contain/],
     ['a Host header', { headers: { Host: 'internal.example' } }, 'bad_request', /Host header is set from the URL/],
