@@ -21,7 +21,7 @@ import { classifyAddress, isMetadataHostname } from './address-policy.ts';
 import { findGrant, grantOpensAddress, type GrantMatch } from './grants.ts';
 import { ACCEPTED_ENCODINGS, performHop } from './pinned-hop.ts';
 import { blockedAddress, metadataHost, notGranted } from './refusals.ts';
-import { parseTargetUrl, validateRequest, type TargetUrl } from './request-schema.ts';
+import { parseTargetUrl, urlForMessage, validateRequest, type TargetUrl } from './request-schema.ts';
 import {
   HttpBridgeError,
   type HostGrant,
@@ -119,76 +119,76 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): HttpBridge {
   }
 
   async function run(server: string, grants: readonly HostGrant[], input: unknown, signal?: AbortSignal): Promise<HttpResponse> {
-      const req = validateRequest(input, maxRequestBytes);
-      if (req.headers.host !== undefined) {
-        throw new HttpBridgeError('bad_request', 'invalid http request at headers.host: the Host header is set from the URL; put the host in the URL instead');
-      }
-      const deadline = Date.now() + Math.min(req.timeoutMs ?? maxTimeoutMs, maxTimeoutMs);
-      let headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) if (!MANAGED_HEADERS.has(name)) headers[name] = value;
-      headers['accept-encoding'] = ACCEPTED_ENCODINGS;
-      let method: string = req.method;
-      let body = req.body;
-      let target = parseTargetUrl(req.url);
+    const req = validateRequest(input, maxRequestBytes);
+    if (req.headers.host !== undefined) {
+      throw new HttpBridgeError('bad_request', 'invalid http request at headers.host: the Host header is set from the URL; put the host in the URL instead');
+    }
+    const deadline = Date.now() + Math.min(req.timeoutMs ?? maxTimeoutMs, maxTimeoutMs);
+    let headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) if (!MANAGED_HEADERS.has(name)) headers[name] = value;
+    headers['accept-encoding'] = ACCEPTED_ENCODINGS;
+    let method: string = req.method;
+    let body = req.body;
+    let target = parseTargetUrl(req.url);
 
-      for (let hop = 0; ; hop++) {
-        const base = { server, method, host: target.host, port: target.port, redirect: hop };
-        let pinned: ResolvedAddress;
-        try {
-          pinned = await checkTarget(server, grants, target, deadline, signal);
-        } catch (err) {
-          if (err instanceof HttpBridgeError) log({ ...base, event: 'refused', code: err.code });
-          throw err;
-        }
-        log({ ...base, event: 'request', address: pinned.address });
-        const hopRequest: Parameters<typeof performHop>[0] = {
-          target,
-          address: pinned.address,
-          family: pinned.family,
-          method,
-          headers,
-          deadline,
-          connectTimeoutMs,
-          maxResponseBytes,
-          readBody: (status, responseHeaders) =>
-            !(req.followRedirects && REDIRECT_STATUSES.has(status) && responseHeaders.location !== undefined),
-        };
-        if (body !== undefined) hopRequest.body = body;
-        if (options.extraCa) hopRequest.extraCa = options.extraCa;
-        if (signal) hopRequest.signal = signal;
-        let response;
-        try {
-          response = await performHop(hopRequest);
-        } catch (err) {
-          if (err instanceof HttpBridgeError) log({ ...base, event: 'failed', address: pinned.address, code: err.code });
-          throw err;
-        }
-        log({ ...base, event: 'response', address: pinned.address, status: response.status });
-
-        const location = response.headers.location;
-        if (!req.followRedirects || !REDIRECT_STATUSES.has(response.status) || location === undefined) {
-          return toHttpResponse(response, target.url);
-        }
-        if (hop >= maxRedirects) {
-          throw new HttpBridgeError('too_many_redirects', `stopped after ${maxRedirects} redirects (last one from ${target.url.href}); the server may be redirecting in a loop`);
-        }
-        const next = parseTargetUrl(location, target.url);
-        if (target.scheme === 'https' && next.scheme === 'http') {
-          throw new HttpBridgeError('insecure_redirect', `${target.url.href} redirected to plain http (${next.url.href}); redirects from https to http are refused — request an https URL directly`);
-        }
-        if (next.url.origin !== target.url.origin) {
-          headers = { ...headers };
-          for (const name of CREDENTIAL_HEADERS) delete headers[name];
-        }
-        // Like browsers: 303 always, and 301/302 after a POST, continue as a GET without a body.
-        if (response.status === 303 ? method !== 'HEAD' : (response.status === 301 || response.status === 302) && method === 'POST') {
-          method = 'GET';
-          body = undefined;
-          headers = { ...headers };
-          delete headers['content-type'];
-        }
-        target = next;
+    for (let hop = 0; ; hop++) {
+      const base = { server, method, host: target.host, port: target.port, redirect: hop };
+      let pinned: ResolvedAddress;
+      try {
+        pinned = await checkTarget(server, grants, target, deadline, signal);
+      } catch (err) {
+        if (err instanceof HttpBridgeError) log({ ...base, event: 'refused', code: err.code });
+        throw err;
       }
+      log({ ...base, event: 'request', address: pinned.address });
+      const hopRequest: Parameters<typeof performHop>[0] = {
+        target,
+        address: pinned.address,
+        family: pinned.family,
+        method,
+        headers,
+        deadline,
+        connectTimeoutMs,
+        maxResponseBytes,
+        readBody: (status, responseHeaders) =>
+          !(req.followRedirects && REDIRECT_STATUSES.has(status) && responseHeaders.location !== undefined),
+      };
+      if (body !== undefined) hopRequest.body = body;
+      if (options.extraCa) hopRequest.extraCa = options.extraCa;
+      if (signal) hopRequest.signal = signal;
+      let response;
+      try {
+        response = await performHop(hopRequest);
+      } catch (err) {
+        if (err instanceof HttpBridgeError) log({ ...base, event: 'failed', address: pinned.address, code: err.code });
+        throw err;
+      }
+      log({ ...base, event: 'response', address: pinned.address, status: response.status });
+
+      const location = response.headers.location;
+      if (!req.followRedirects || !REDIRECT_STATUSES.has(response.status) || location === undefined) {
+        return toHttpResponse(response, target.url);
+      }
+      if (hop >= maxRedirects) {
+        throw new HttpBridgeError('too_many_redirects', `stopped after ${maxRedirects} redirects (last one from ${urlForMessage(target.url)}); the server may be redirecting in a loop`);
+      }
+      const next = parseTargetUrl(location, target.url);
+      if (target.scheme === 'https' && next.scheme === 'http') {
+        throw new HttpBridgeError('insecure_redirect', `${urlForMessage(target.url)} redirected to plain http (${urlForMessage(next.url)}); redirects from https to http are refused, request an https URL directly`);
+      }
+      if (next.url.origin !== target.url.origin) {
+        headers = { ...headers };
+        for (const name of CREDENTIAL_HEADERS) delete headers[name];
+      }
+      // Like browsers: 303 always, and 301/302 after a POST, continue as a GET without a body.
+      if (response.status === 303 ? method !== 'HEAD' : (response.status === 301 || response.status === 302) && method === 'POST') {
+        method = 'GET';
+        body = undefined;
+        headers = { ...headers };
+        delete headers['content-type'];
+      }
+      target = next;
+    }
   }
 
   return {

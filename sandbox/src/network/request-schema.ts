@@ -129,6 +129,13 @@ function pathSegment(segment: PropertyKey): string {
   return /^[A-Za-z0-9_-]+$/.test(text) ? text : JSON.stringify(text);
 }
 
+// Messages reach the LLM; a query string may carry a secret the tool put there, so it is left out.
 function preview(text: string): string {
-  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+  const withoutQuery = text.split(/[?#]/)[0]!;
+  return withoutQuery.length > 100 ? `${withoutQuery.slice(0, 100)}…` : withoutQuery;
+}
+
+/** A URL as messages show it: origin and path, never the query string. */
+export function urlForMessage(url: URL): string {
+  return `${url.origin}${url.pathname}`;
 }

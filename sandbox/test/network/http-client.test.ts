@@ -118,7 +118,7 @@ out = r.text`);
 
   it('raise_for_status raises HttpStatusError for a 404', async () => {
     const out = await python(`
-r = await http.delete(BASE + "/missing")
+r = await http.delete(BASE + "/missing", params={"key": "s3cret"})
 try:
     r.raise_for_status()
     out = "no error"
