@@ -1,2 +1,5 @@
 export * from './format/index.ts';
 export * from './state/index.ts';
+export * from './git/index.ts';
+export * from './repo/index.ts';
+export * from './forge/index.ts';

@@ -4,3 +4,4 @@ export { listToolVersions } from './list-tool-versions.ts';
 export { initRepo, type InitRepoResult } from './init-repo.ts';
 export { watchMain, type MainWatcher, type WatchMainOptions } from './watch-main.ts';
 export { announceMainMoved, onMainMoved, type MainMoved } from './main-events.ts';
+export { readDesiredState } from './read-desired-state.ts';
