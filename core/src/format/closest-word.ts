@@ -12,7 +12,10 @@ export function closestWord(word: string, candidates: readonly string[]): string
     }
   }
   const tolerated = Math.max(2, Math.floor(word.length / 3));
-  return bestDistance <= tolerated ? best : undefined;
+  if (bestDistance <= tolerated) return best;
+  // A truncated key ("timeout" for "timeout_ms") is a typo too, however many letters are missing.
+  if (word.length < 3) return undefined;
+  return candidates.find((candidate) => candidate.toLowerCase().startsWith(word.toLowerCase()));
 }
 
 /** Levenshtein distance with adjacent transpositions counted as one edit ("teh" → "the"). */

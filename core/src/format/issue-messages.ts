@@ -11,6 +11,19 @@ export interface ExplainedIssue {
   /** Point at the key of the entry rather than its value (unknown keys). */
   atKey: boolean;
   message: string;
+  /** For an unknown key: the allowed key it was probably meant to be. */
+  suggests?: string;
+  /** The issue is a required key that is absent. */
+  missing?: boolean;
+}
+
+/**
+ * Drops "`x` is required" when an unknown key in the same mapping was taken for a typo of `x`:
+ * the person wrote the key, only misspelt it, and one message says so.
+ */
+export function withoutTypoEchoes(issues: ExplainedIssue[]): ExplainedIssue[] {
+  const suggested = new Set(issues.filter((i) => i.suggests !== undefined).map((i) => pathLabel([...i.path.slice(0, -1), i.suggests ?? ''])));
+  return issues.filter((issue) => !(issue.missing === true && suggested.has(pathLabel(issue.path))));
 }
 
 /** Custom issues raised by the format's own refinements carry this flag: their message is final. */
@@ -20,7 +33,10 @@ export function explainIssue(issue: z.core.$ZodIssue, input: unknown, root: z.Zo
   const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     const allowed = objectKeysAt(root, path);
-    return issue.keys.map((key) => ({ path: [...path, key], atKey: true, message: unknownKeyMessage(key, path, allowed) }));
+    return issue.keys.map((key) => {
+      const guess = closestWord(key, allowed);
+      return { path: [...path, key], atKey: true, message: unknownKeyMessage(key, path, allowed, guess), ...(guess ? { suggests: guess } : {}) };
+    });
   }
   if (issue.code === 'custom' && issue.params?.['explained'] === true) {
     return [{ path, atKey: false, message: issue.message }];
@@ -33,7 +49,7 @@ export function explainIssue(issue: z.core.$ZodIssue, input: unknown, root: z.Zo
   }
   if (value === undefined) {
     const what = expectation ? `; it must be ${expectation}` : '';
-    return [{ path, atKey: false, message: `\`${label}\` is required${what}` }];
+    return [{ path, atKey: false, missing: true, message: `\`${label}\` is required${what}` }];
   }
   if (expectation) {
     return [{ path, atKey: false, message: `\`${label}\` must be ${expectation}, got ${describeValue(value)}` }];
@@ -41,9 +57,8 @@ export function explainIssue(issue: z.core.$ZodIssue, input: unknown, root: z.Zo
   return [{ path, atKey: false, message: `\`${label}\`: ${issue.message}` }];
 }
 
-function unknownKeyMessage(key: string, parentPath: IssuePath, allowed: string[]): string {
+function unknownKeyMessage(key: string, parentPath: IssuePath, allowed: string[], guess: string | undefined): string {
   const where = parentPath.length === 0 ? '' : ` in \`${pathLabel(parentPath)}\``;
-  const guess = closestWord(key, allowed);
   if (guess !== undefined) return `unknown key \`${key}\`${where} — did you mean \`${guess}\`?`;
   if (allowed.length === 0) return `unknown key \`${key}\`${where} — remove it`;
   return `unknown key \`${key}\`${where} — the keys allowed here are ${allowed.map((k) => `\`${k}\``).join(', ')}`;

@@ -2,7 +2,7 @@
 // problem names the file, line and column of the offending key or value.
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type * as z from 'zod';
-import { explainIssue, type IssuePath } from './issue-messages.ts';
+import { explainIssue, withoutTypoEchoes, type IssuePath } from './issue-messages.ts';
 import type { Problem } from './model.ts';
 
 export interface Position {
@@ -29,9 +29,15 @@ export function readYamlFile<T>(path: string, content: string, schema: z.ZodType
   const problems: Problem[] = [];
   const fail = (): YamlFileResult<T> => ({ value: undefined, problems, positionOf });
 
+  // One syntax error per line: the parser's follow-on errors on the same line only add noise.
+  const linesWithErrors = new Set<number>();
   for (const error of doc.errors) {
-    const { line, col } = at(error.pos[0]);
-    problems.push({ file: path, line, col, severity: 'error', message: syntaxMessage(error.code, error.message, content, error.pos[0]) });
+    const unclosed = unclosedOpening(content, error.message, error.pos[0]);
+    const position = at(unclosed?.offset ?? error.pos[0]);
+    if (linesWithErrors.has(position.line)) continue;
+    linesWithErrors.add(position.line);
+    const message = unclosed ? `YAML syntax error: the ${unclosed.what} starting here is never closed — add the closing ${unclosed.closer}` : syntaxMessage(error.code, error.message, content, error.pos[0]);
+    problems.push({ file: path, ...position, severity: 'error', message });
   }
   if (problems.length > 0) return fail();
   for (const warning of doc.warnings) {
@@ -57,12 +63,11 @@ export function readYamlFile<T>(path: string, content: string, schema: z.ZodType
   const input = empty ? {} : data;
   const result = schema.safeParse(input);
   if (result.success) return { value: result.data, problems, positionOf };
-  for (const issue of result.error.issues) {
-    for (const explained of explainIssue(issue, input, schema)) {
-      const position = nearestPosition(doc, explained.path, explained.atKey, at);
-      const message = empty ? `the file is empty: ${explained.message}` : explained.message;
-      problems.push({ file: path, line: position.line, col: position.col, severity: 'error', message });
-    }
+  const explainedIssues = withoutTypoEchoes(result.error.issues.flatMap((issue) => explainIssue(issue, input, schema)));
+  for (const explained of explainedIssues) {
+    const position = nearestPosition(doc, explained.path, explained.atKey, at);
+    const message = empty ? `the file is empty: ${explained.message}` : explained.message;
+    problems.push({ file: path, line: position.line, col: position.col, severity: 'error', message });
   }
   return fail();
 }
@@ -106,8 +111,43 @@ function syntaxMessage(code: string, message: string, content: string, offset: n
       return `${key ? `key \`${key}\`` : 'a key'} appears twice in the same mapping — keep only one`;
     }
     default:
+      if (message.startsWith('Nested mappings are not allowed in compact mappings')) {
+        return 'YAML syntax error: a value contains `: ` — put the value in quotes, or check the indentation of the next line';
+      }
+      if (message.startsWith('Implicit keys need to be on a single line') || message.startsWith('Implicit map keys need to be followed by map values')) {
+        return 'YAML syntax error: expected `key: value` here — is the `:` missing, or is the indentation off?';
+      }
       return `YAML syntax error: ${firstLine(message)}`;
   }
+}
+
+const UNCLOSED = [
+  { hint: '"quote', opener: '"', closer: '`"`', what: 'quoted value' },
+  { hint: "'quote", opener: "'", closer: "`'`", what: 'quoted value' },
+  { hint: 'end with a ]', opener: '[', closer: '`]`', what: 'list `[`' },
+  { hint: 'end with a }', opener: '{', closer: '`}`', what: 'mapping `{`' },
+] as const;
+
+/**
+ * The parser reports an unclosed quote or bracket where the file ends; the person needs the line
+ * where it was opened: the last line before that point on which it is left open.
+ */
+function unclosedOpening(content: string, message: string, errorOffset: number): { offset: number; closer: string; what: string } | undefined {
+  const kind = UNCLOSED.find((candidate) => message.includes(candidate.hint));
+  if (kind === undefined) return undefined;
+  const closing = kind.opener === '[' ? ']' : kind.opener === '{' ? '}' : kind.opener;
+  const before = content.slice(0, errorOffset);
+  let lineEnd = before.length;
+  while (lineEnd > 0) {
+    const previousBreak = before.lastIndexOf('\n', lineEnd - 1);
+    const line = before.slice(previousBreak + 1, lineEnd);
+    const opens = line.split(kind.opener).length - 1;
+    const closes = closing === kind.opener ? 0 : line.split(closing).length - 1;
+    const leftOpen = closing === kind.opener ? opens % 2 === 1 : opens > closes;
+    if (leftOpen) return { offset: previousBreak + 1 + line.lastIndexOf(kind.opener), closer: kind.closer, what: kind.what };
+    lineEnd = previousBreak < 0 ? 0 : previousBreak;
+  }
+  return undefined;
 }
 
 function firstLine(text: string): string {

@@ -144,3 +144,18 @@ describe('servers/<server>/sources/<name>.yaml', () => {
     expect(only(parseSourceFile('url: https://x.com/\ntransport: sse\n', 'x.yaml').problems).message).toContain('`streamable_http`');
   });
 });
+
+describe('typo echoes', () => {
+  it('reports a misspelt required key once, as the typo', () => {
+    const problems = parseServerFile('desciption: Weather\n', 's.yaml').problems;
+    expect(problems.map((p) => p.message)).toEqual(['unknown key `desciption` — did you mean `description`?']);
+  });
+
+  it('still reports a required key when the unknown key is something else', () => {
+    const problems = parseServerFile('zzz: Weather\n', 's.yaml').problems;
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('`description` is required'),
+      expect.stringContaining('unknown key `zzz`'),
+    ]);
+  });
+});
