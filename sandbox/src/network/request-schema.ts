@@ -103,7 +103,8 @@ export function parseTargetUrl(text: string, base?: URL): TargetUrl {
   try {
     url = base ? new URL(text, base) : new URL(text);
   } catch {
-    throw new HttpBridgeError('bad_url', `'${preview(text)}' is not an absolute URL; write it as https://host/path`);
+    const shown = preview(text);
+    throw new HttpBridgeError('bad_url', `${shown ? `'${shown}'` : 'the url'} is not an absolute URL; write it as https://host/path`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new HttpBridgeError('bad_url', `the scheme '${url.protocol.slice(0, -1)}' is not supported; only https (and http to granted ports) is`);
@@ -129,13 +130,14 @@ function pathSegment(segment: PropertyKey): string {
   return /^[A-Za-z0-9_-]+$/.test(text) ? text : JSON.stringify(text);
 }
 
-// Messages reach the LLM; a query string may carry a secret the tool put there, so it is left out.
+// Messages reach the LLM, and a tool may put a secret in a URL's path (e.g. /bot<token>/send) or
+// query, so messages show no more than scheme and authority.
 function preview(text: string): string {
-  const withoutQuery = text.split(/[?#]/)[0]!;
-  return withoutQuery.length > 100 ? `${withoutQuery.slice(0, 100)}…` : withoutQuery;
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(text)?.[0] ?? text.split(/[/?#]/)[0]!;
+  return authority.length > 100 ? `${authority.slice(0, 100)}…` : authority;
 }
 
-/** A URL as messages show it: origin and path, never the query string. */
+/** A URL as messages show it: its origin only. */
 export function urlForMessage(url: URL): string {
-  return `${url.origin}${url.pathname}`;
+  return url.origin;
 }

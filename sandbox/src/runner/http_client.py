@@ -109,22 +109,24 @@ class Response:
         try:
             return _json.loads(self.text)
         except ValueError as err:
-            raise HttpError(f"the response from {_without_query(self.url)} is not JSON ({err}); look at .text") from None
+            raise HttpError(f"the response from {_origin(self.url)} is not JSON ({err}); look at .text") from None
 
     def raise_for_status(self):
         if self.status_code >= 400:
             kind = "client error" if self.status_code < 500 else "server error"
             reason = f" {self.reason_phrase}" if self.reason_phrase else ""
-            raise HttpStatusError(f"{kind} {self.status_code}{reason} for {_without_query(self.url)}", self)
+            raise HttpStatusError(f"{kind} {self.status_code}{reason} for {_origin(self.url)}", self)
         return self
 
     def __repr__(self):
         return f"<Response [{self.status_code}]>"
 
 
-def _without_query(url):
-    # Error messages reach the LLM; a query string may carry a secret, so it is left out.
-    return url.split("?", 1)[0].split("#", 1)[0]
+def _origin(url):
+    # Error messages reach the LLM, and a tool may put a secret in the path or query: show the
+    # scheme and host only.
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" if parts.scheme else ""
 
 
 def _with_params(url, params):

@@ -124,7 +124,7 @@ try:
     out = "no error"
 except HttpStatusError as e:
     out = [type(e).__name__, str(e), e.response.status_code, isinstance(e, HttpError)]`);
-    expect(out).toEqual(['HttpStatusError', `client error 404 Not Found for http://127.0.0.1:${web.port}/missing`, 404, true]);
+    expect(out).toEqual(['HttpStatusError', `client error 404 Not Found for http://127.0.0.1:${web.port}`, 404, true]);
   });
 
   it('raises HttpError with the bridge message and code when the host is not granted', async () => {
