@@ -12,7 +12,7 @@ export { SERVER_FILE_NAME, ServerFileSchema, parseServerFile, serializeServerFil
 export { ToolAnnotationsSchema, ToolMetaSchema, defaultToolMeta, parseToolMeta, serializeToolMeta } from './tool-meta.ts';
 export { SourceFileSchema, parseSourceFile, serializeSourceFile, type SourceFile } from './source-file.ts';
 export { MAX_TOOL_CODE_BYTES, checkToolCode, type CodeProblem } from './python-shape.ts';
-export { classifyPath, type RepoPath } from './repo-paths.ts';
+export { classifyPath, serverFilePath, sourceFilePath, toolCodePath, toolMetaPath, type RepoPath } from './repo-paths.ts';
 export { readYamlFile, type Position, type YamlFileResult } from './yaml-file.ts';
 export { toCanonicalYaml } from './canonical-yaml.ts';
 export { parseRepoFiles, type ParseRepoOptions } from './parse-repo.ts';

@@ -13,7 +13,9 @@ export interface CodeProblem {
 const ASYNC_MAIN = /^async[ \t]+def[ \t]+main[ \t]*\(/m;
 const SYNC_MAIN = /^def[ \t]+main[ \t]*\(/m;
 
-export function checkToolCode(code: string): CodeProblem[] {
+export function checkToolCode(source: string): CodeProblem[] {
+  // Editors on Windows may start the file with a byte-order mark; Python accepts it, so do we.
+  const code = source.startsWith('\uFEFF') ? source.slice(1) : source;
   const bytes = new TextEncoder().encode(code).length;
   if (bytes > MAX_TOOL_CODE_BYTES) {
     return [{ line: 1, message: `tool code is ${formatKb(bytes)} KB; the limit is ${MAX_TOOL_CODE_BYTES / 1024} KB — split it or move data out of the code` }];

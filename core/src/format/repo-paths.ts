@@ -17,6 +17,23 @@ export type RepoPath =
   /** Anything else: skipped with a warning, since it is probably a mistake (a typo, a wrong extension). */
   | { kind: 'unknown'; hint: string };
 
+/** Where the files of a server, tool or source live; the one place these paths are spelled out. */
+export function serverFilePath(server: string): string {
+  return `servers/${server}/${SERVER_FILE_NAME}`;
+}
+
+export function toolCodePath(server: string, tool: string): string {
+  return `servers/${server}/tools/${tool}.py`;
+}
+
+export function toolMetaPath(server: string, tool: string): string {
+  return `servers/${server}/tools/${tool}.yaml`;
+}
+
+export function sourceFilePath(server: string, source: string): string {
+  return `servers/${server}/sources/${source}.yaml`;
+}
+
 const IGNORED_DIRECTORIES = ['.github/', '.gitea/', '.forgejo/'];
 const IGNORED_ROOT_FILES = new Set([
   'README.md', 'README', 'LICENSE', 'LICENSE.md', 'LICENSE.txt', 'COPYING', 'CODEOWNERS', 'CHANGELOG.md',

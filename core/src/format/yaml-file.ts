@@ -106,6 +106,8 @@ function syntaxMessage(code: string, message: string, content: string, offset: n
   switch (code) {
     case 'TAB_AS_INDENT':
       return 'a tab is used for indentation; YAML only allows spaces — indent with two spaces';
+    case 'MULTIPLE_DOCS':
+      return 'the file holds more than one YAML document (a second `---`) — keep a single document';
     case 'DUPLICATE_KEY': {
       const key = /^[^\s:#]+/.exec(content.slice(offset))?.[0];
       return `${key ? `key \`${key}\`` : 'a key'} appears twice in the same mapping — keep only one`;

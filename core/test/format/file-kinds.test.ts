@@ -159,3 +159,17 @@ describe('typo echoes', () => {
     ]);
   });
 });
+
+describe('documents', () => {
+  it('refuses a second YAML document in one file', () => {
+    const problem = only(parseServerFile('description: a\n---\ndescription: b\n', 's.yaml').problems);
+    expect(problem).toMatchObject({ line: 2, message: expect.stringContaining('more than one YAML document') });
+  });
+
+  it('does not expand alias bombs', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`), 'description: x'].join('\n');
+    const parsed = parseServerFile(`${bomb}\n`, 's.yaml');
+    expect(parsed.value).toBeUndefined();
+    expect(parsed.problems[0]?.message).toContain('could not be read');
+  });
+});

@@ -125,6 +125,10 @@ describe('whole-repo checks', () => {
     }
   });
 
+  it('accepts a byte-order mark before the code', () => {
+    expect(errors(parse(CONFIG, SERVER, file('servers/weather/tools/forecast.py', '\uFEFFasync def main():\n    return 1\n')))).toEqual([]);
+  });
+
   it('accepts decorators, comments and code around an async main', () => {
     const code = '"""Doc."""\nimport json\n\n# def main(): old version\nasync def main(x: int = 1) -> dict:\n    def main_helper():\n        pass\n    return {}\n';
     expect(errors(parse(CONFIG, SERVER, file('servers/weather/tools/forecast.py', code)))).toEqual([]);
