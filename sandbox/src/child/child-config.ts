@@ -1,0 +1,21 @@
+// What the parent tells a sandbox child at spawn (argv[2], JSON). Paths are absolute; directories
+// end with a slash. The same file is read by the parent to build it.
+
+import * as z from 'zod';
+
+export const ChildConfigSchema = z.strictObject({
+  role: z.enum(['server', 'analyze']),
+  server: z.string().max(100),
+  pyodideDir: z.string().endsWith('/'),
+  pyodideModuleUrl: z.string(),
+  snapshotPath: z.string(),
+  runnerDir: z.string().endsWith('/'),
+  httpClientPath: z.string().optional(),
+  heapCapBytes: z.number().int().positive(),
+  recycleBytes: z.number().int().positive(),
+  graceMs: z.number().int().positive(),
+  analyzeTimeoutMs: z.number().int().positive(),
+  maxMessageBytes: z.number().int().positive(),
+  spare: z.boolean(),
+});
+export type ChildConfig = z.infer<typeof ChildConfigSchema>;

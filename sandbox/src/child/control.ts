@@ -1,0 +1,31 @@
+// Entry of a sandbox child process (one per MCP server, plus one for analysis). It reads the shared
+// inputs (snapshot, compiled wasm, runner sources), starts the first Pyodide worker at once, and only
+// then loads the control plane, so Python boots while the control plane's modules load.
+
+import './permission-shim.ts';
+import fs from 'node:fs';
+import { wasmApi } from './wasm-firewall.ts';
+import { launchWorker, type WorkerInputs } from './worker-launcher.ts';
+
+const rawConfig = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;
+const text = (key: string): string => String(rawConfig[key] ?? '');
+
+const compiling = wasmApi.compile(fs.readFileSync(`${text('pyodideDir')}pyodide.asm.wasm`));
+const snapshotFile = fs.readFileSync(text('snapshotPath'));
+const snapshot = new Uint8Array(new SharedArrayBuffer(snapshotFile.length));
+snapshot.set(snapshotFile);
+const httpClientPath = text('httpClientPath');
+const inputs: WorkerInputs = {
+  pyodideDir: text('pyodideDir'),
+  pyodideModuleUrl: text('pyodideModuleUrl'),
+  snapshot,
+  wasmModule: await compiling,
+  heapCapBytes: Number(rawConfig['heapCapBytes']),
+  server: text('server'),
+  runnerSource: fs.readFileSync(`${text('runnerDir')}runner.py`, 'utf8'),
+  analyzeSource: fs.readFileSync(`${text('runnerDir')}analyze.py`, 'utf8'),
+  httpClientSource: httpClientPath && fs.existsSync(httpClientPath) ? fs.readFileSync(httpClientPath, 'utf8') : undefined,
+};
+const first = launchWorker(inputs);
+const { runControlPlane } = await import('./control-plane.ts');
+runControlPlane(rawConfig, inputs, first);

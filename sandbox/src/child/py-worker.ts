@@ -1,0 +1,144 @@
+// One Pyodide interpreter, in a worker thread of the sandbox child. The child's main thread (the
+// control thread) owns timing: it can interrupt us through a shared byte or terminate us outright,
+// which is why Python does not run on the control thread itself. Only plain strings cross between
+// Python and the control thread.
+
+import './permission-shim.ts';
+import { parentPort, workerData } from 'node:worker_threads';
+import { installWasmFirewall } from './wasm-firewall.ts';
+import type { ControlToWorker, WorkerBoot, WorkerToControl } from './worker-protocol.ts';
+
+const boot = workerData as WorkerBoot;
+const port = parentPort!;
+const post = (message: WorkerToControl): void => port.postMessage(message);
+
+const firewall = installWasmFirewall({ maxHeapBytes: boot.heapCapBytes, precompiled: boot.wasmModule });
+
+interface PyCallable {
+  (...args: unknown[]): unknown;
+  destroy?: () => void;
+}
+interface PyodideApi {
+  globals: { get(name: string): PyCallable };
+  runPython(code: string, opts?: { globals?: unknown; filename?: string }): unknown;
+  setInterruptBuffer(buffer: Uint8Array): void;
+  _module: { HEAPU8: Uint8Array };
+  _api?: Record<string, unknown>;
+  FS?: { filesystems?: Record<string, unknown> };
+}
+
+const { loadPyodide } = (await import(boot.pyodideModuleUrl)) as {
+  loadPyodide: (opts: Record<string, unknown>) => Promise<PyodideApi>;
+};
+const py = await loadPyodide({
+  indexURL: boot.pyodideDir,
+  _loadSnapshot: boot.snapshot,
+  jsglobals: Object.create(null),
+  env: {},
+  stdout: () => {},
+  stderr: () => {},
+  checkAPIVersion: false,
+});
+const wasmModule = py._module;
+py.setInterruptBuffer(boot.interruptBuffer);
+
+// ---- host functions Python may call ----
+
+let nextRequestId = 1;
+const pendingHttp = new Map<number, (reply: string) => void>();
+function hostHttp(requestJson: unknown): Promise<string> {
+  if (typeof requestJson !== 'string') return Promise.resolve(JSON.stringify({ ok: false, error: { code: 'bad_request', message: 'host_http takes a JSON string' } }));
+  const reqId = nextRequestId++;
+  return new Promise((resolve) => {
+    pendingHttp.set(reqId, resolve);
+    post({ type: 'http', reqId, requestJson });
+  });
+}
+
+// ---- load the runner ----
+
+const dict = py.globals.get('dict');
+const runnerNamespace = dict() as { get(name: string): PyCallable; set(k: string, v: unknown): void };
+runnerNamespace.set('__name__', 'mcpbox_runner');
+py.runPython(boot.runnerSource, { globals: runnerNamespace, filename: '/lib/mcpbox/runner.py' });
+py.runPython(boot.analyzeSource, { globals: runnerNamespace, filename: '/lib/mcpbox/analyze.py' });
+runnerNamespace.get('setup')(hostHttp, Math.floor(boot.heapCapBytes / 1048576), boot.httpClientSource ?? '', boot.server);
+const runCall = runnerNamespace.get('run_call');
+const cancelCall = runnerNamespace.get('cancel_call');
+const analyzeMany = runnerNamespace.get('analyze_many');
+
+// ---- reduce what escaped Python could reach (defence in depth; the process is the boundary) ----
+
+firewall.dlopenAllowed = false;
+const apiObject = py as unknown as Record<string, unknown>;
+for (const member of [
+  'mountNodeFS', 'mountNativeFS', 'useNodeSockFS', 'loadPackage', 'loadPackagesFromImports', 'registerJsModule',
+  'unregisterJsModule', 'unpackArchive', 'runPython', 'runPythonAsync', 'pyimport', 'setInterruptBuffer',
+  'makeMemorySnapshot', 'setStdin', 'setStdout', 'setStderr', 'registerComlink', 'checkInterrupt', 'toPy',
+]) {
+  try {
+    Object.defineProperty(apiObject, member, { value: undefined, writable: false, configurable: false });
+  } catch {
+    /* a non-configurable member stays; the process boundary still holds */
+  }
+}
+if (py.FS?.filesystems) delete py.FS.filesystems['NODEFS'];
+if (py._api) py._api['_nodeSock'] = undefined;
+const proc = process as unknown as Record<string, unknown>;
+for (const name of ['getBuiltinModule', 'dlopen', '_linkedBinding', 'kill', 'setuid', 'setgid', 'chdir', 'exit', 'abort', 'reallyExit']) {
+  try {
+    Object.defineProperty(proc, name, { value: () => { throw new Error(`process.${name} is not available in the sandbox`); } });
+  } catch {
+    /* ignore */
+  }
+}
+const globalObject = globalThis as unknown as Record<string, unknown>;
+for (const name of ['fetch', 'WebSocket', 'EventSource', 'XMLHttpRequest', 'Request', 'Response', 'Headers', 'FormData', 'navigator', 'WebAssembly_compileStreaming']) {
+  delete globalObject[name];
+}
+
+const heapBytes = (): number => wasmModule.HEAPU8.length;
+
+// ---- message loop ----
+
+port.on('message', (message: ControlToWorker) => {
+  switch (message.type) {
+    case 'run': {
+      void (async () => {
+        try {
+          const outcome = (await runCall(message.callId, message.code, message.argsJson, message.secretsJson, message.allowedJson)) as string;
+          post({ type: 'done', callId: message.callId, outcomeJson: outcome, heapBytes: heapBytes() });
+        } catch (error) {
+          // A JS-level failure here means the interpreter is no longer trustworthy (fatal error, exit).
+          post({ type: 'done', callId: message.callId, fatal: String((error as Error)?.message ?? error).slice(0, 1000), heapBytes: heapBytes() });
+        }
+      })();
+      break;
+    }
+    case 'cancel':
+      boot.interruptBuffer[0] = 0;
+      try {
+        cancelCall(message.callId);
+      } catch {
+        /* the call may already be gone */
+      }
+      break;
+    case 'analyze': {
+      try {
+        const out = analyzeMany(message.codesJson) as string;
+        post({ type: 'analysis', callId: message.callId, analysesJson: out });
+      } catch (error) {
+        post({ type: 'analysis', callId: message.callId, fatal: String((error as Error)?.message ?? error).slice(0, 1000) });
+      }
+      break;
+    }
+    case 'http_result': {
+      const resolve = pendingHttp.get(message.reqId);
+      pendingHttp.delete(message.reqId);
+      resolve?.(message.replyJson);
+      break;
+    }
+  }
+});
+
+post({ type: 'ready', heapBytes: heapBytes() });

@@ -1,0 +1,60 @@
+// Messages between the child's control thread and its Pyodide worker threads. The control thread
+// treats the worker as untrusted (tool code runs there), so it validates what comes back with
+// `WorkerToControlSchema`; what it sends is built by itself.
+
+import * as z from 'zod';
+
+export interface WorkerBoot {
+  pyodideDir: string; // with trailing slash
+  pyodideModuleUrl: string;
+  snapshot: Uint8Array; // backed by a SharedArrayBuffer, shared by all workers of the child
+  wasmModule: object; // a WebAssembly.Module, compiled once per child
+  interruptBuffer: Uint8Array; // one byte on a SharedArrayBuffer; 2 = SIGINT
+  heapCapBytes: number;
+  server: string; // named in policy messages
+  runnerSource: string;
+  analyzeSource: string;
+  httpClientSource?: string;
+}
+
+export type ControlToWorker =
+  | { type: 'run'; callId: number; code: string; argsJson: string; secretsJson: string; allowedJson: string }
+  | { type: 'cancel'; callId: number }
+  | { type: 'analyze'; callId: number; codesJson: string }
+  | { type: 'http_result'; reqId: number; replyJson: string };
+
+const id = z.number().int().positive();
+export const WorkerToControlSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('ready'), heapBytes: z.number().int().nonnegative() }),
+  z.strictObject({
+    type: z.literal('done'),
+    callId: id,
+    outcomeJson: z.string().max(4 * 1024 * 1024).optional(),
+    fatal: z.string().max(1000).optional(),
+    heapBytes: z.number().int().nonnegative(),
+  }),
+  z.strictObject({
+    type: z.literal('analysis'),
+    callId: id,
+    analysesJson: z.string().max(8 * 1024 * 1024).optional(),
+    fatal: z.string().max(1000).optional(),
+  }),
+  z.strictObject({ type: z.literal('http'), reqId: id, requestJson: z.string().max(6 * 1024 * 1024) }),
+]);
+export type WorkerToControl = z.infer<typeof WorkerToControlSchema>;
+
+/** What run_call returns (as JSON) — validated before anything is forwarded to the parent. */
+export const RunOutcomeSchema = z.union([
+  z.strictObject({ ok: z.literal(true), result: z.unknown(), stdout: z.string(), duration_ms: z.number() }),
+  z.strictObject({
+    ok: z.literal(false),
+    error: z.strictObject({
+      type: z.string(),
+      message: z.string(),
+      line: z.number().int().optional(),
+      traceback: z.string().optional(),
+    }),
+    stdout: z.string(),
+    duration_ms: z.number(),
+  }),
+]);

@@ -1,0 +1,98 @@
+// Every message that crosses the parent ⇄ child boundary, as zod schemas. Both sides validate what
+// they receive; the parent treats the child as hostile (its Python may have escaped into JS), so the
+// child → parent union is closed: an unknown type, an unknown key or an out-of-range field is refused.
+
+import * as z from 'zod';
+import { MAX_CODE_CHARS, MAX_TIMEOUT_MS, OUTPUT_LIMIT_CHARS, RESULT_LIMIT_CHARS } from '../limits.ts';
+
+const callId = z.number().int().positive();
+const reqId = z.number().int().positive();
+const shortText = (max: number) => z.string().max(max);
+
+export const HttpRequestSchema = z.strictObject({
+  method: shortText(16),
+  url: shortText(16_384),
+  headers: z.record(shortText(1024), shortText(16_384)),
+  body: z.string().max(4 * 1024 * 1024).optional(),
+  bodyEncoding: z.enum(['utf8', 'base64']).optional(),
+  timeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS).optional(),
+  followRedirects: z.boolean().optional(),
+});
+
+export const HttpResponseSchema = z.strictObject({
+  status: z.number().int(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string(),
+  bodyEncoding: z.enum(['utf8', 'base64']),
+  url: z.string(),
+});
+
+export const ToolErrorSchema = z.strictObject({
+  type: shortText(200),
+  message: shortText(20_000),
+  line: z.number().int().optional(),
+  traceback: shortText(50_000).optional(),
+});
+
+export const AnalysisSchema = z.strictObject({
+  valid: z.boolean(),
+  errors: z.array(z.strictObject({ line: z.number().int(), col: z.number().int(), message: shortText(2000) })).max(100),
+  input_schema: z.record(z.string(), z.unknown()),
+  description: shortText(20_000),
+  imports: z.array(shortText(200)).max(500),
+});
+
+// ---- parent → child ----
+
+export const RunMessageSchema = z.strictObject({
+  type: z.literal('run'),
+  callId,
+  tool: shortText(200),
+  code: shortText(MAX_CODE_CHARS),
+  args: z.record(z.string(), z.unknown()),
+  secrets: z.record(z.string(), z.string()),
+  allowedModules: z.array(shortText(200)).max(1000),
+  timeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS),
+});
+
+export const ParentMessageSchema = z.discriminatedUnion('type', [
+  RunMessageSchema,
+  z.strictObject({ type: z.literal('analyze'), callId, codes: z.array(shortText(MAX_CODE_CHARS)).max(1000) }),
+  z.strictObject({
+    type: z.literal('http_result'),
+    callId,
+    reqId,
+    response: HttpResponseSchema.optional(),
+    error: z.strictObject({ code: shortText(100), message: shortText(4000) }).optional(),
+  }),
+  z.strictObject({ type: z.literal('shutdown') }),
+]);
+export type ParentMessage = z.infer<typeof ParentMessageSchema>;
+export type RunMessage = z.infer<typeof RunMessageSchema>;
+
+// ---- child → parent ----
+
+export const ChildMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('ready'), heapBytes: z.number().int().nonnegative() }),
+  z.strictObject({
+    type: z.literal('result'),
+    callId,
+    result: z.unknown(),
+    // +200 leaves room for the truncation marker
+    stdout: shortText(OUTPUT_LIMIT_CHARS + 200),
+    error: ToolErrorSchema.optional(),
+    duration_ms: z.number().nonnegative(),
+    heapBytes: z.number().int().nonnegative(),
+  }),
+  z.strictObject({ type: z.literal('analysis'), callId, analyses: z.array(AnalysisSchema).max(1000) }),
+  z.strictObject({ type: z.literal('http'), callId, reqId, req: HttpRequestSchema }),
+  z.strictObject({
+    type: z.literal('event'),
+    name: z.enum(['worker_replaced', 'worker_recycled', 'worker_refused_message']),
+    detail: shortText(1000),
+  }),
+]);
+export type ChildMessage = z.infer<typeof ChildMessageSchema>;
+
+/** Result payloads are capped separately from the frame: the JSON result of a call. */
+export const RESULT_JSON_LIMIT = RESULT_LIMIT_CHARS;

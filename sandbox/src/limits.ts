@@ -1,0 +1,34 @@
+// The sandbox's numeric limits in one place, so a reader can see every bound the product enforces
+// and tests/benchmarks can refer to the same values.
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const MAX_TIMEOUT_MS = 300_000;
+/** Time between the soft interrupt and terminating the Pyodide worker (C loops ignore interrupts). */
+export const HARD_KILL_GRACE_MS = 400;
+/** Extra time the parent waits past the child's own hard kill before it SIGKILLs the whole child. */
+export const CHILD_WEDGE_MARGIN_MS = 3_000;
+
+/** Captured print output per call (characters), then a truncation marker. */
+export const OUTPUT_LIMIT_CHARS = 1_000_000;
+/** Serialized JSON result per call (characters). */
+export const RESULT_LIMIT_CHARS = 1_000_000;
+
+/** Wasm heap cap per Pyodide instance: allocation beyond it raises MemoryError. */
+export const DEFAULT_HEAP_CAP_BYTES = 384 * 1024 * 1024;
+/** An instance whose heap grew past this after a call is replaced (wasm memory never shrinks). */
+export const DEFAULT_HEAP_RECYCLE_BYTES = 160 * 1024 * 1024;
+
+/** One framed IPC message, either direction. Anything bigger is refused. */
+export const MAX_IPC_MESSAGE_BYTES = 8 * 1024 * 1024;
+/** Tool source size accepted by run/analyze. */
+export const MAX_CODE_CHARS = 200_000;
+/** Codes per analyze message; bigger batches are split. */
+export const ANALYZE_CHUNK = 200;
+
+export const DEFAULT_IDLE_MS = 5 * 60_000;
+export const DEFAULT_MAX_INSTANCES = 16;
+/** Time allowed for a child to load Pyodide from the snapshot and report ready. */
+export const CHILD_START_TIMEOUT_MS = 30_000;
+
+/** Secret values shorter than this are not redacted (too likely to match ordinary text). */
+export const MIN_REDACTED_SECRET_LENGTH = 4;

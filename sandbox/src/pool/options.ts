@@ -1,0 +1,48 @@
+// Options of `createSandbox` and the small interfaces it depends on (logger, network bridge), typed
+// structurally so callers can pass pino and the real bridge without this file importing them.
+
+import type { RunPolicy } from '../contract.ts';
+import type { HttpRequest, HttpResponse } from '../network/types.ts';
+
+export interface SandboxLog {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** What `createHttpBridge` returns; the sandbox only relays, the bridge applies grants and the SSRF guard. */
+export interface HttpBridgeLike {
+  request(server: string, grants: RunPolicy['grants'], req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse>;
+}
+
+export interface SandboxOptions {
+  /** `<dataDir>/cache/` receives the Pyodide snapshot. */
+  dataDir: string;
+  /** Where the snapshot lives; defaults to `<dataDir>/cache`. Tests share one to build it once. */
+  cacheDir?: string;
+  /** Live server children at most; the least recently used idle one is stopped beyond it. Default 16. */
+  maxInstances?: number;
+  /** A server child with no call for this long is stopped. Default 5 minutes. */
+  idleMs?: number;
+  log?: SandboxLog;
+  /** The network bridge; without one, `http` calls fail with a clear message. */
+  httpBridge?: HttpBridgeLike;
+  /** Wasm heap cap per Python instance (MemoryError beyond it). Default 384 MiB. */
+  heapCapBytes?: number;
+  /** Replace an instance whose heap grew past this after a call. Default 160 MiB. */
+  recycleBytes?: number;
+  /** Between the soft interrupt and terminating the Python worker. Default 400 ms. */
+  graceMs?: number;
+  /** Keep a warm spare Python worker in each child to hide respawns. Default true. */
+  spareWorker?: boolean;
+  /** Run children in their own user + network namespace when the OS allows it. Default true. */
+  networkNamespace?: boolean;
+}
+
+export const stderrLog: SandboxLog = {
+  debug() {},
+  info() {},
+  warn(obj, msg) { console.error(`[sandbox] ${msg} ${JSON.stringify(obj)}`); },
+  error(obj, msg) { console.error(`[sandbox] ${msg} ${JSON.stringify(obj)}`); },
+};
