@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../src/forge/index.ts';
 import { GitError, readTree } from '../../src/git/index.ts';
-import { onMainMoved, type MainMoved } from '../../src/repo/index.ts';
+import { onMainMoved, watchMain, type MainMoved } from '../../src/repo/index.ts';
 import { git, tempRepos } from '../git/temp-repo.ts';
 import { adminIdentity, forgeFixture, gatewayIdentity } from './forge-fixture.ts';
 
@@ -104,6 +104,24 @@ describe('local forge: the proposal loop', () => {
     await expect(gateway.closePullRequest({ number: b.number, reason: 'again' })).rejects.toMatchObject({ code: 'invalid_state' });
     await expect(gateway.getPullRequest({ number: 99 })).rejects.toMatchObject({ code: 'not_found' });
     await expect(gateway.proposeRevert({ commitOrPr: b.number })).rejects.toMatchObject({ code: 'invalid_state' });
+  });
+
+  it('a watcher in the same process sees a local merge once, with its reason', async () => {
+    const { gitDir, gateway, admin } = await forgeFixture(temp);
+    const seen: MainMoved[] = [];
+    const watcher = watchMain(gitDir, (e) => seen.push(e), { pollMs: 0 });
+    await watcher.ready;
+    try {
+      await gateway.createBranch({ branch: 'mcpbox/w' });
+      await gateway.commitChanges({ branch: 'mcpbox/w', changes: [{ path: 'w.txt', content: 'w' }], message: 'w' });
+      const pr = await gateway.openPullRequest({ branch: 'mcpbox/w', title: 'w', body: '' });
+      const merged = await admin.mergePullRequest({ number: pr.number });
+      await new Promise((r) => setTimeout(r, 400)); // let the file-system events arrive too
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({ current: merged.mergeCommit, reason: 'merge' });
+    } finally {
+      watcher.close();
+    }
   });
 
   it('validates input with readable messages', async () => {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -157,6 +158,23 @@ describe('writing with compare-and-swap', () => {
     const { files } = await readTree(dir, 'main');
     expect(files.filter((f) => f.path.startsWith('files/'))).toHaveLength(20);
     execFileSync('git', [`--git-dir=${dir}`, 'fsck', '--strict']);
+  });
+
+  it('a held ref lock is reported as locked; a writer without expectedHead waits it out', async () => {
+    gitDirForWriter = dir;
+    const head = git(dir, 'rev-parse', 'main');
+    const lock = join(dir, 'refs', 'heads', 'main.lock');
+    writeFileSync(lock, `${head}\n`);
+    try {
+      expect(await codeOf(updateRefs(dir, [{ ref: 'refs/heads/main', next: head, expected: head }]))).toBe('locked');
+      const pending = commitChanges(dir, write, { ref: 'refs/heads/main', changes: [{ path: 'after-lock', content: 'x' }], message: 'after lock', author: alice, committer: alice });
+      setTimeout(() => rmSync(lock, { force: true }), 300);
+      const result = await pending;
+      expect(result.retries).toBeGreaterThan(0);
+      expect(git(dir, 'rev-parse', 'main')).toBe(result.commit);
+    } finally {
+      rmSync(lock, { force: true });
+    }
   });
 
   it('refuses bad messages, identities, duplicate and hostile paths before git runs', async () => {
