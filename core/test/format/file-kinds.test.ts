@@ -167,7 +167,13 @@ describe('documents', () => {
   });
 
   it('does not expand alias bombs', () => {
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`), 'description: x'].join('\n');
+    // Each level refers ten times to the level before: 10^9 strings if expanded.
+    const levels = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+    const lines = levels.map((name, i) => {
+      const items = i === 0 ? Array(10).fill('"x"') : Array(10).fill(`*${levels[i - 1]}`);
+      return `${name}: &${name} [${items.join(',')}]`;
+    });
+    const bomb = [...lines, 'description: x'].join('\n');
     const parsed = parseServerFile(`${bomb}\n`, 's.yaml');
     expect(parsed.value).toBeUndefined();
     expect(parsed.problems[0]?.message).toContain('could not be read');
