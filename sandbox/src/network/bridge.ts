@@ -9,8 +9,9 @@
 //   3. cloud metadata names are refused outright;
 //   4. the name is resolved once, and *every* address it resolves to must be open to that grant
 //      (address-policy.ts) — one bad address refuses the request;
-//   5. the connection goes to the first checked address and no other (pinned-hop.ts), so a DNS
-//      answer that changes between check and connect (rebinding) changes nothing.
+//   5. the connection goes to a checked address and no other (pinned-hop.ts), so a DNS answer
+//      that changes between check and connect (rebinding) changes nothing. The first checked
+//      address is used; the next one only if the previous did not take the connection at all.
 // Redirects: at most `maxRedirects`, never https → http, and Authorization, Cookie and
 // Proxy-Authorization are dropped when the origin changes. Responses are capped at
 // `maxResponseBytes` after decompression, and the whole exchange at the request's time limit.
@@ -19,7 +20,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { classifyAddress, isMetadataHostname } from './address-policy.ts';
 import { findGrant, grantOpensAddress, type GrantMatch } from './grants.ts';
-import { ACCEPTED_ENCODINGS, performHop } from './pinned-hop.ts';
+import { ACCEPTED_ENCODINGS, AddressUnreachableError, performHop, type HopResponse } from './pinned-hop.ts';
 import { blockedAddress, metadataHost, notGranted } from './refusals.ts';
 import { parseTargetUrl, urlForMessage, validateRequest, type TargetUrl } from './request-schema.ts';
 import {
@@ -85,7 +86,7 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): HttpBridge {
     grant: GrantMatch,
     deadline: number,
     signal?: AbortSignal,
-  ): Promise<ResolvedAddress> {
+  ): Promise<ResolvedAddress[]> {
     const { host, port } = target;
     let answers: ResolvedAddress[];
     if (isIP(host) !== 0) {
@@ -101,8 +102,7 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): HttpBridge {
       const cls = classifyAddress(answer.address);
       if (!grantOpensAddress(grant, cls)) throw blockedAddress(server, host, port, answer.address, cls);
     }
-    const pinned = answers[0]!;
-    return { address: pinned.address, family: isIP(pinned.address) === 6 ? 6 : 4 };
+    return answers.map((a) => ({ address: a.address, family: isIP(a.address) === 6 ? 6 : 4 }));
   }
 
   async function checkTarget(
@@ -111,7 +111,7 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): HttpBridge {
     target: TargetUrl,
     deadline: number,
     signal?: AbortSignal,
-  ): Promise<ResolvedAddress> {
+  ): Promise<ResolvedAddress[]> {
     const found = findGrant(grants, target.host, target.port, target.scheme);
     if (!found.ok) throw notGranted(server, target.host, target.port, found.httpNeedsPort);
     if (isMetadataHostname(target.host)) throw metadataHost(target.host);
@@ -133,37 +133,42 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): HttpBridge {
 
     for (let hop = 0; ; hop++) {
       const base = { server, method, host: target.host, port: target.port, redirect: hop };
-      let pinned: ResolvedAddress;
+      let checked: ResolvedAddress[];
       try {
-        pinned = await checkTarget(server, grants, target, deadline, signal);
+        checked = await checkTarget(server, grants, target, deadline, signal);
       } catch (err) {
         if (err instanceof HttpBridgeError) log({ ...base, event: 'refused', code: err.code });
         throw err;
       }
-      log({ ...base, event: 'request', address: pinned.address });
-      const hopRequest: Parameters<typeof performHop>[0] = {
-        target,
-        address: pinned.address,
-        family: pinned.family,
-        method,
-        headers,
-        deadline,
-        connectTimeoutMs,
-        maxResponseBytes,
-        readBody: (status, responseHeaders) =>
-          !(req.followRedirects && REDIRECT_STATUSES.has(status) && responseHeaders.location !== undefined),
-      };
-      if (body !== undefined) hopRequest.body = body;
-      if (options.extraCa) hopRequest.extraCa = options.extraCa;
-      if (signal) hopRequest.signal = signal;
-      let response;
-      try {
-        response = await performHop(hopRequest);
-      } catch (err) {
-        if (err instanceof HttpBridgeError) log({ ...base, event: 'failed', address: pinned.address, code: err.code });
-        throw err;
+      let response: HopResponse | undefined;
+      for (const [index, pinned] of checked.entries()) {
+        log({ ...base, event: 'request', address: pinned.address });
+        const hopRequest: Parameters<typeof performHop>[0] = {
+          target,
+          address: pinned.address,
+          family: pinned.family,
+          method,
+          headers,
+          deadline,
+          connectTimeoutMs,
+          maxResponseBytes,
+          readBody: (status, responseHeaders) =>
+            !(req.followRedirects && REDIRECT_STATUSES.has(status) && responseHeaders.location !== undefined),
+        };
+        if (body !== undefined) hopRequest.body = body;
+        if (options.extraCa) hopRequest.extraCa = options.extraCa;
+        if (signal) hopRequest.signal = signal;
+        try {
+          response = await performHop(hopRequest);
+          log({ ...base, event: 'response', address: pinned.address, status: response.status });
+          break;
+        } catch (err) {
+          if (err instanceof HttpBridgeError) log({ ...base, event: 'failed', address: pinned.address, code: err.code });
+          const anotherAddressLeft = index < checked.length - 1;
+          if (!(err instanceof AddressUnreachableError && anotherAddressLeft)) throw err;
+        }
       }
-      log({ ...base, event: 'response', address: pinned.address, status: response.status });
+      if (response === undefined) throw new HttpBridgeError('connect_failed', `${target.host} has no address to connect to`);
 
       const location = response.headers.location;
       if (!req.followRedirects || !REDIRECT_STATUSES.has(response.status) || location === undefined) {

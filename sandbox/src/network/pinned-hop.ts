@@ -204,6 +204,19 @@ function flattenHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
+/**
+ * The address did not take the connection at all (refused, unreachable), so nothing was sent and
+ * the next checked address of the same name may be tried — e.g. `localhost` answering ::1 first
+ * for a service that listens on 127.0.0.1 only.
+ */
+export class AddressUnreachableError extends HttpBridgeError {
+  constructor(message: string) {
+    super('connect_failed', message);
+  }
+}
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
 function mapSocketError(err: NodeJS.ErrnoException, where: string, address: string, isHttps: boolean): HttpBridgeError {
   if (err instanceof HttpBridgeError) return err;
   const code = err.code ?? '';
@@ -217,7 +230,9 @@ function mapSocketError(err: NodeJS.ErrnoException, where: string, address: stri
     ENETUNREACH: 'network unreachable',
     ETIMEDOUT: 'connection timed out',
     EPIPE: 'connection closed by the server',
+    EADDRNOTAVAIL: 'address not available from this machine',
   };
   const reason = reasons[code] ?? (code || 'connection failed');
-  return new HttpBridgeError('connect_failed', `could not complete the request to ${where} (${address}): ${reason}`);
+  const message = `could not complete the request to ${where} (${address}): ${reason}`;
+  return UNREACHABLE_CODES.has(code) ? new AddressUnreachableError(message) : new HttpBridgeError('connect_failed', message);
 }

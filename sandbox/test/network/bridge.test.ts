@@ -182,6 +182,23 @@ describe('DNS', () => {
     expect(JSON.parse(res.body).headers.host).toBe(`localhost:${web.port}`);
   });
 
+  it('tries the next checked address when one refuses the connection (localhost answering ::1 first)', async () => {
+    const events: HttpBridgeLogEvent[] = [];
+    const bridge = createHttpBridge({ resolve: tableResolver({ localhost: ['::1', '127.0.0.1'] }), log: (e) => events.push(e) });
+    const res = await bridge.request('lab', [{ host: 'localhost', port: web.port }], get(`http://localhost:${web.port}/fallback`));
+    expect(res.status).toBe(200);
+    expect(events.filter((e) => e.event === 'failed').map((e) => [e.address, e.code])).toEqual([['::1', 'connect_failed']]);
+    expect(events.at(-1)).toMatchObject({ event: 'response', address: '127.0.0.1' });
+  });
+
+  it('never falls back to an unchecked address: every answer must pass first', async () => {
+    const before = web.connections;
+    const bridge = createHttpBridge({ resolve: tableResolver({ localhost: ['::1', '169.254.169.254'] }) });
+    const err = await refusal(bridge.request('lab', [{ host: 'localhost', port: web.port }], get(`http://localhost:${web.port}/`)));
+    expect(err.code).toBe('blocked_address');
+    expect(web.connections).toBe(before);
+  });
+
   it('re-resolves and re-checks on a redirect to the same host', async () => {
     web.route('/rebind-hop', (_req, res) => {
       res.writeHead(302, { location: '/after-rebind' });
