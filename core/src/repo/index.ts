@@ -5,3 +5,4 @@ export { initRepo, type InitRepoResult } from './init-repo.ts';
 export { watchMain, type MainWatcher, type WatchMainOptions } from './watch-main.ts';
 export { announceMainMoved, onMainMoved, type MainMoved } from './main-events.ts';
 export { readDesiredState } from './read-desired-state.ts';
+export { maintainRepo } from './maintain-repo.ts';

@@ -65,6 +65,28 @@ describe('argument validation', () => {
     }
   });
 
+  it('never accepts a ref git itself would refuse (random names)', () => {
+    const alphabet = ['a', 'b', 'c', 'x', 'Z', '0', '9', 'lock', '.', '.', '/', '/', '-', '_', '@', '{', '~', '^', ':', ' ', '\\', '*', '?', '[', 'é'];
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
+    let accepted = 0;
+    for (let i = 0; i < 300; i++) {
+      let name = 'refs/heads/';
+      const length = 1 + Math.floor(random() * 6);
+      for (let j = 0; j < length; j++) name += alphabet[Math.floor(random() * alphabet.length)];
+      let ours = true;
+      try {
+        assertRefName(name);
+      } catch {
+        ours = false;
+      }
+      if (!ours) continue;
+      accepted++;
+      expect(() => execFileSync('git', ['check-ref-format', name], { stdio: 'pipe' }), name).not.toThrow();
+    }
+    expect(accepted).toBeGreaterThan(10);
+  });
+
   it('refuses branch names that are refs, HEAD or option-like', () => {
     expect(branchRef('mcpbox/x')).toBe('refs/heads/mcpbox/x');
     for (const b of ['refs/heads/main', 'HEAD', '--force', '-x', 'a..b', 'mcpbox/ x', '']) {
