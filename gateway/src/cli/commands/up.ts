@@ -1,0 +1,54 @@
+// `mcpbox up` (what `npm start` runs): create the embedded tools repo from the template on first
+// start, start the reconciler and sandbox, bind the HTTP gateway, and print how to connect.
+import type { Command } from 'commander';
+import { initRepo } from '@mcpbox/core';
+import { createGateway } from '../../app/create-gateway.ts';
+import { createLogger } from '../../app/logger.ts';
+import { createRuntime } from '../../app/runtime.ts';
+import { GATEWAY_IDENTITY, TEMPLATE_DIR } from '../../app/template-dir.ts';
+import { loadConfig } from '../../config/index.ts';
+import { CliError } from '../cli-error.ts';
+import { untilShutdown } from '../shutdown-signal.ts';
+import { createTerminal } from '../terminal.ts';
+
+export function register(program: Command): void {
+  program
+    .command('up')
+    .description('Start the gateway: MCP over HTTP at http://$MCPBOX_HOST:$MCPBOX_PORT/mcp, serving the tools on main of the tools repo.')
+    .action(async () => {
+      const config = loadConfig();
+      const term = createTerminal();
+      const logger = createLogger(config.logLevel);
+      const repo = await initRepo(config.repo, TEMPLATE_DIR, GATEWAY_IDENTITY).catch((err: unknown) => {
+        throw new CliError(err instanceof Error ? err.message : String(err));
+      });
+      if (repo.created) logger.info({ repo: repo.gitDir, main: repo.main }, 'created the tools repo from the template');
+      const runtime = createRuntime(config, logger);
+      const gateway = await createGateway({ config, registry: runtime.registry, sandbox: runtime.sandbox, logger });
+      let url: string;
+      try {
+        url = await gateway.listen();
+      } catch (err) {
+        await gateway.close();
+        await runtime.close();
+        const code = (err as { code?: string }).code;
+        if (code === 'EADDRINUSE') throw new CliError(`port ${config.port} on ${config.host} is already in use; stop the other process or set MCPBOX_PORT`);
+        if (code === 'EACCES') throw new CliError(`not allowed to bind ${config.host}:${config.port}; use a port above 1023 or another MCPBOX_HOST`);
+        throw new CliError(`could not bind ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      // Reconcile only once bound: a second `up` on a taken port fails at once, and /healthz answers
+      // while the first revision is being applied.
+      await runtime.start();
+      const { color } = term;
+      // The banner goes to stderr: stdout carries the JSON log lines.
+      term.err(`${color.bold('mcpbox')} is serving MCP at ${color.cyan(url)}`);
+      term.err(`tools repo: ${config.repo}`);
+      term.err('connect a client, e.g. in its MCP config:');
+      term.err(JSON.stringify({ mcpServers: { mcpbox: { type: 'http', url } } }, null, 2));
+      term.err(`or: claude mcp add --transport http mcpbox ${url}`);
+      const reason = await untilShutdown();
+      logger.info({ reason }, 'shutting down');
+      await gateway.close();
+      await runtime.close();
+    });
+}
