@@ -1,4 +1,5 @@
-// `git log` of one or more paths: the versions of a tool are simply its commits.
+// `git log` of one or more paths: the versions of a tool are simply its commits. Paths are taken
+// literally (`--literal-pathspecs`), so `*` or `:(glob)` in a name is never pathspec magic.
 import { runGit } from './runner.ts';
 import { assertRepoPath, assertRevision } from './validate.ts';
 
@@ -14,7 +15,7 @@ export async function fileHistory(gitDir: string, paths: string | string[], rev 
   assertRevision(rev);
   const list = (Array.isArray(paths) ? paths : [paths]).map((p) => assertRepoPath(p));
   const limit = options.limit === undefined ? [] : [`--max-count=${Math.max(1, Math.floor(options.limit))}`];
-  const { stdout } = await runGit(gitDir, ['log', '-z', '--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%B', ...limit, '--end-of-options', rev, '--', ...list]);
+  const { stdout } = await runGit(gitDir, ['--literal-pathspecs', 'log', '-z', '--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%B', ...limit, '--end-of-options', rev, '--', ...list]);
   const entries: HistoryEntry[] = [];
   for (const record of stdout.toString('utf8').split('\0')) {
     if (record === '') continue;

@@ -141,6 +141,9 @@ describe('reading', () => {
     expect(history[0]).toMatchObject({ author: 'Alice', email: 'alice@example.org', message: 'second\n\nbody' });
     expect(history[0]?.date).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(await fileHistory(dir, 'new.txt')).toHaveLength(1);
+    // pathspec magic is not interpreted: "*" matches only a file literally named "*"
+    expect(await fileHistory(dir, '*')).toEqual([]);
+    expect(await fileHistory(dir, ':(glob)**')).toEqual([]);
   });
 
   it('gives typed errors for missing revisions and missing repositories', async () => {

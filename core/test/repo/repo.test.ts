@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commitChanges, GitError, readTree, updateRefs } from '../../src/git/index.ts';
-import { announceMainMoved, initRepo, listToolVersions, watchMain, type MainMoved } from '../../src/repo/index.ts';
+import { announceMainMoved, initRepo, maintainRepo, listToolVersions, watchMain, type MainMoved } from '../../src/repo/index.ts';
 import { tempRepos } from '../git/temp-repo.ts';
 
 const temp = tempRepos('mcpbox-repo-');
@@ -31,6 +31,8 @@ describe('initRepo', () => {
     expect(files.map((f) => f.path).sort()).toEqual(['mcpbox.yaml', 'policy/modules.yaml']);
     const again = await initRepo(gitDir, template, admin);
     expect(again).toMatchObject({ created: false, main: first.main });
+    await maintainRepo(gitDir);
+    expect(execFileSync('git', [`--git-dir=${gitDir}`, 'rev-parse', 'main'], { encoding: 'utf8' }).trim()).toBe(first.main);
   });
 
   it('two simultaneous inits end with one repo and one creator', async () => {
