@@ -62,6 +62,9 @@ try {
   const client = new Client({ name: 'bench', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
   console.log(`gateway-list-tools: ${TOOLS} tools on main, ${CALLS} calls each, modern era over HTTP on 127.0.0.1`);
+  const cold = performance.now();
+  await client.callTool({ name: 'mcpbox_list_tools', arguments: {} });
+  console.log(`first mcpbox_list_tools (reads main's desired state): ${(performance.now() - cold).toFixed(1)} ms`);
   await timed('mcpbox_list_tools (limit 100)', CALLS, () => client.callTool({ name: 'mcpbox_list_tools', arguments: {} }));
   await timed('mcpbox_list_tools (limit 500)', CALLS, () => client.callTool({ name: 'mcpbox_list_tools', arguments: { limit: 500 } }));
   await timed('mcpbox_list_tools server_id=s3', CALLS, () => client.callTool({ name: 'mcpbox_list_tools', arguments: { server_id: 's3' } }));
