@@ -12,7 +12,7 @@ import { healthRoutes } from '../http/health-routes.ts';
 import { mcpRoute } from '../http/mcp-route.ts';
 import { requestGuards } from '../http/request-guards.ts';
 import { createGatewayMcp, type GatewayMcp } from '../mcp/gateway-mcp.ts';
-import { LegacySessions } from '../mcp/legacy-sessions.ts';
+import { LegacySessions, type LegacySessionOptions } from '../mcp/legacy-sessions.ts';
 import type { ManagementTool } from '../tools/define-tool.ts';
 import { createLogger } from './logger.ts';
 
@@ -25,6 +25,8 @@ export interface GatewayOptions {
   logger?: Logger;
   tools?: readonly ManagementTool[];
   bodyLimit?: number;
+  /** Limits of the 2025-era sessions (count, idle time). */
+  legacySessions?: LegacySessionOptions;
 }
 
 export interface Gateway {
@@ -47,7 +49,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     maxRequestBodySize: bodyLimit,
     onerror: (err) => logger.debug({ err }, 'modern MCP request rejected'),
   });
-  const legacySessions = new LegacySessions(() => mcp.newServer());
+  const legacySessions = new LegacySessions(() => mcp.newServer(), options.legacySessions);
 
   // Every applied revision reaches every connected client: unsolicited list_changed on legacy
   // sessions, a subscriptions/listen event for modern listeners.

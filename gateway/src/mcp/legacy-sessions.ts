@@ -10,11 +10,12 @@ interface Session {
   server: Server;
   transport: NodeStreamableHTTPServerTransport;
   lastSeen: number;
+  openStreams: number; // GET streams now open: a client listening for notifications is not idle
 }
 
 export interface LegacySessionOptions {
   maxSessions?: number; // default 1000
-  idleMs?: number; // a session unused this long is closed; default 1 h
+  idleMs?: number; // a session with no request and no open stream this long is closed; default 1 h
 }
 
 export class LegacySessions {
@@ -45,6 +46,13 @@ export class LegacySessions {
         return sendJsonRpcError(res, 404, -32001, 'Session not found: it expired or the gateway restarted. Start a new session with initialize.');
       }
       session.lastSeen = Date.now();
+      if (req.method === 'GET') {
+        session.openStreams++;
+        res.once('close', () => {
+          session.openStreams--;
+          session.lastSeen = Date.now();
+        });
+      }
       return session.transport.handleRequest(req, res, body);
     }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
@@ -57,7 +65,7 @@ export class LegacySessions {
     const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { server, transport, lastSeen: Date.now() });
+        this.sessions.set(id, { server, transport, lastSeen: Date.now(), openStreams: 0 });
       },
       onsessionclosed: (id) => {
         this.sessions.delete(id);
@@ -88,7 +96,7 @@ export class LegacySessions {
   private async closeIdle(): Promise<void> {
     const cutoff = Date.now() - this.idleMs;
     for (const [id, session] of this.sessions) {
-      if (session.lastSeen < cutoff) {
+      if (session.openStreams === 0 && session.lastSeen < cutoff) {
         this.sessions.delete(id);
         await session.server.close().catch(() => {});
       }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { initRepo, readDesiredState } from '@mcpbox/core';
 import type { Sandbox } from '@mcpbox/sandbox';
+import type { GatewayOptions } from '../../src/index.ts';
 import { createGateway, type Gateway } from '../../src/index.ts';
 import { liveToolsOf, TestRegistry, TEXT_STATS_SCHEMA } from './test-registry.ts';
 
@@ -32,7 +33,9 @@ export async function makeRepo(): Promise<{ dir: string; repo: string }> {
   return { dir, repo };
 }
 
-export async function startGateway(options: { sandbox?: Sandbox; bodyLimit?: number; allowedHosts?: string[] } = {}): Promise<GatewayFixture> {
+export async function startGateway(
+  options: { sandbox?: Sandbox; bodyLimit?: number; allowedHosts?: string[]; legacySessions?: GatewayOptions['legacySessions'] } = {},
+): Promise<GatewayFixture> {
   const { dir, repo } = await makeRepo();
   const registry = new TestRegistry();
   const reapply = async () => {
@@ -53,6 +56,7 @@ export async function startGateway(options: { sandbox?: Sandbox; bodyLimit?: num
     sandbox: options.sandbox ?? null,
     logger: pino({ level: 'silent' }),
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+    ...(options.legacySessions === undefined ? {} : { legacySessions: options.legacySessions }),
   });
   const url = await gateway.listen();
   return {
