@@ -15,6 +15,19 @@ export function register(program: Command): void {
   program
     .command('up')
     .description('Start the gateway: MCP over HTTP at http://$MCPBOX_HOST:$MCPBOX_PORT/mcp, serving the tools on main of the tools repo.')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Environment (see .env.example):',
+        '  MCPBOX_HOST           address to bind (default 127.0.0.1)',
+        '  MCPBOX_PORT           port (default 8000)',
+        '  MCPBOX_DATA_DIR       runtime data, incl. the embedded tools repo (default ./.mcpbox)',
+        '  MCPBOX_REPO           the bare tools repo (default <data dir>/repo.git, created on first start)',
+        '  MCPBOX_ALLOWED_HOSTS  Host names clients use, required for a non-loopback bind',
+        '  LOG_LEVEL             fatal|error|warn|info|debug|trace|silent (default info; JSON lines on stdout)',
+      ].join('\n'),
+    )
     .action(async () => {
       const config = loadConfig();
       const term = createTerminal();
