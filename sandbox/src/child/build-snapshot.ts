@@ -33,6 +33,9 @@ for _name in ${JSON.stringify(config.preimports)}:
     except Exception:
         pass
 del _name
+import os
+# the builder's own script path; tools have no business seeing host paths
+os.environ.pop('_', None)
 `);
 const image = py.makeMemorySnapshot();
 const temp = `${config.outPath}.tmp-${process.pid}`;

@@ -70,6 +70,12 @@ export interface SpawnLine {
   command: string;
   args: string[];
   netns: boolean;
+  /**
+   * Working directory of the child. Never `/`: Node 24 lets *worker threads* read everything under
+   * the process's cwd regardless of --allow-fs-read (measured: with cwd `/`, a worker read
+   * /etc/passwd). We use the Pyodide package directory, which the child may read anyway.
+   */
+  cwd: string;
 }
 
 export function spawnLine(opts: {
@@ -80,6 +86,8 @@ export function spawnLine(opts: {
   allowWorker: boolean;
   wasmMaxBytes: number;
   useNetns: boolean;
+  /** A directory the child may read anyway (see SpawnLine.cwd). */
+  cwd: string;
 }): SpawnLine {
   const unshare = opts.useNetns ? unshareCommand() : null;
   const nodeFlags = [
@@ -95,6 +103,6 @@ export function spawnLine(opts: {
     opts.entryArg,
   ];
   return unshare
-    ? { command: unshare, args: ['--user', '--map-root-user', '--net', process.execPath, ...nodeFlags], netns: true }
-    : { command: process.execPath, args: nodeFlags, netns: false };
+    ? { command: unshare, args: ['--user', '--map-root-user', '--net', process.execPath, ...nodeFlags], netns: true, cwd: opts.cwd }
+    : { command: process.execPath, args: nodeFlags, netns: false, cwd: opts.cwd };
 }

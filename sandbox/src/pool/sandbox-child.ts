@@ -77,7 +77,7 @@ export class SandboxChild {
     });
     this.ready.catch(() => {});
     this.process = spawn(opts.line.command, opts.line.args, {
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: {}, cwd: '/', detached: false,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: {}, cwd: opts.line.cwd, detached: false,
     });
     this.pid = this.process.pid;
     const stderrTail: string[] = [];

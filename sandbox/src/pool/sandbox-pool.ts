@@ -112,6 +112,7 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
       allowWorker: true,
       wasmMaxBytes: heapCapBytes * 2,
       useNetns,
+      cwd: files.pyodideDir,
     });
     return new SandboxChild({ server: name, line, maxMessageBytes: MAX_IPC_MESSAGE_BYTES, log, bridge: options.httpBridge });
   }

@@ -144,6 +144,10 @@ _real_import_module = importlib.import_module
 
 
 def _guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+    # C code importing its private helpers (PyImport_Import passes an empty *list* as fromlist and the
+    # nearest Python frame, which may be the tool's) is the interpreter's business, not the tool's.
+    if type(fromlist) is list and not fromlist and name.startswith('_') and not level:
+        return _real_import(name, globals, locals, fromlist, level)
     _check_import(name, fromlist or (), level, sys._getframe(1))
     return _real_import(name, globals, locals, fromlist, level)
 

@@ -58,10 +58,11 @@ async function buildIfStale(cacheDir: string): Promise<string> {
     allowWorker: false,
     wasmMaxBytes: 1024 * 1024 * 1024,
     useNetns: true,
+    cwd: files.pyodideDir,
   });
   const stderr: string[] = [];
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(line.command, line.args, { stdio: ['ignore', 'ignore', 'pipe'], env: {}, cwd: '/' });
+    const child = spawn(line.command, line.args, { stdio: ['ignore', 'ignore', 'pipe'], env: {}, cwd: line.cwd });
     const timer = setTimeout(() => child.kill('SIGKILL'), BUILD_TIMEOUT_MS);
     child.stderr.on('data', (d: Buffer) => { if (stderr.join('').length < 4000) stderr.push(d.toString()); });
     child.on('error', () => resolve(-1));
