@@ -117,14 +117,15 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
     return new SandboxChild({ server: name, line, maxMessageBytes: MAX_IPC_MESSAGE_BYTES, log, bridge: options.httpBridge });
   }
 
-  function liveServerCount(): number {
+  function liveServerCount(except: ServerSlot): number {
     let n = 0;
-    for (const s of slots.values()) if (s.name !== ANALYZE_SERVER && (s.child?.alive || s.starting)) n++;
+    for (const s of slots.values()) if (s !== except && s.name !== ANALYZE_SERVER && (s.child?.alive || s.starting)) n++;
     return n;
   }
 
-  async function makeRoom(): Promise<void> {
-    while (liveServerCount() >= maxInstances) {
+  /** Stop least-recently-used idle servers until `newcomer` fits under maxInstances. */
+  async function makeRoom(newcomer: ServerSlot): Promise<void> {
+    while (liveServerCount(newcomer) >= maxInstances) {
       const idle = [...slots.values()]
         .filter((s) => s.name !== ANALYZE_SERVER && s.child?.alive && s.pending === 0 && !s.starting)
         .sort((a, b) => a.lastUsed - b.lastUsed);
@@ -143,7 +144,7 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
     if (slot.child?.alive) return Promise.resolve(slot.child);
     if (!slot.starting) {
       slot.starting = (async () => {
-        if (slot.name !== ANALYZE_SERVER) await makeRoom();
+        if (slot.name !== ANALYZE_SERVER) await makeRoom(slot);
         const child = await spawnChild(slot.name);
         child.onExit = () => {
           refusedFromGone += child.refusedMessages;

@@ -1,0 +1,145 @@
+// Limits: time (soft interrupt, hard worker kill, wedged child), memory (cap and recycling), crashes,
+// isolation between servers, idle stop, the live-instance cap, and that close() leaves nothing behind.
+
+import { afterAll, describe, expect, it } from 'vitest';
+import { processAlive, testSandbox, tool, ESCAPED_POLICY } from './helpers.ts';
+
+const t = testSandbox({ graceMs: 300, recycleBytes: 96 * 1024 * 1024, heapCapBytes: 256 * 1024 * 1024 });
+afterAll(() => t.close());
+
+describe('time limits', () => {
+  const cases = [
+    { name: 'Python loop: soft interrupt', body: 'while True:\n    pass', message: /interrupted/ },
+    { name: 'asyncio sleep: cancelled', body: 'import asyncio\nawait asyncio.sleep(60)\nreturn 1', message: /cancelled|interrupted/ },
+    { name: 'time.sleep: sliced, interruptible', body: 'import time\ntime.sleep(60)\nreturn 1', message: /interrupted/ },
+    { name: 'regex backtracking: interrupted', body: "import re\nreturn bool(re.match(r'(a+)+$', 'a' * 40 + 'b'))", message: /interrupted/ },
+    { name: 'C loop: worker terminated after the grace', body: 'return sum(range(10**13))', message: /did not stop when interrupted/ },
+    { name: 'swallowing KeyboardInterrupt: worker terminated', body: 'while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass', message: /did not stop when interrupted|interrupted/ },
+  ];
+  it.each(cases)('$name, and the next call works in the same child', async ({ body, message }) => {
+    const pidBefore = t.sandbox.livePids()['timing'];
+    const r = await t.run('timing', tool(body), { timeoutMs: 300 });
+    expect(r.error?.type).toBe('TimeoutError');
+    expect(r.error?.message).toMatch(message);
+    expect((await t.run('timing', tool('return 42'))).result).toBe(42);
+    if (pidBefore !== undefined) expect(t.sandbox.livePids()['timing']).toBe(pidBefore); // the child survived
+  });
+
+  it('clamps the timeout to 300 s and defaults to 30 s (a fast call is unaffected)', async () => {
+    expect((await t.run('timing', tool('return 1'), { timeoutMs: 10_000_000 })).result).toBe(1);
+  });
+
+  it('SIGKILLs and replaces a child whose control thread stops answering', async () => {
+    await t.sandbox.start('wedged');
+    const pid = t.sandbox.livePids()['wedged']!;
+    const pending = t.run('wedged', tool('return 1'), { timeoutMs: 200 });
+    process.kill(pid, 'SIGSTOP'); // the whole child freezes: only the parent's deadline can act
+    const r = await pending;
+    expect(r.error?.type).toBe('SandboxCrash');
+    expect(processAlive(pid)).toBe(false);
+    expect((await t.run('wedged', tool('return 2'))).result).toBe(2);
+    expect(t.sandbox.livePids()['wedged']).not.toBe(pid);
+  }, 30_000);
+});
+
+describe('memory', () => {
+  it('a memory bomb gets MemoryError and the instance keeps working', async () => {
+    const r = await t.run('memory', tool("x = 'a' * (10**9)\nreturn len(x)"));
+    expect(r.error?.type).toBe('MemoryError');
+    expect(r.error?.message).toMatch(/256 MiB/);
+    expect((await t.run('memory', tool('return 3'))).result).toBe(3);
+  });
+
+  it('recycles an instance whose heap grew past the threshold', async () => {
+    const before = t.log.entries.filter((e) => e.msg === 'sandbox worker_recycled').length;
+    const r = await t.run('memory', tool("x = bytearray(120 * 1024 * 1024)\nreturn len(x)"));
+    expect(r.result).toBe(120 * 1024 * 1024);
+    expect(t.log.entries.filter((e) => e.msg === 'sandbox worker_recycled').length).toBe(before + 1);
+    expect((await t.run('memory', tool('return 4'))).result).toBe(4);
+  });
+});
+
+describe('crashes are contained', () => {
+  const cases = [
+    { name: 'os._exit', body: 'import os\nos._exit(3)' },
+    { name: 'os.abort', body: 'import os\nos.abort()' },
+    { name: 'SIGTERM to itself', body: 'import signal\nsignal.raise_signal(signal.SIGTERM)' },
+    { name: 'heap corruption through the JS API', body: 'import pyodide_js\nh = pyodide_js._module.HEAPU8\nfor i in range(0, 4_000_000, 3):\n    h[i] = 255' },
+  ];
+  it.each(cases)('$name → SandboxCrash, then the next call works', async ({ body }) => {
+    const r = await t.run('crash', tool(body), { policy: ESCAPED_POLICY });
+    expect(r.result).toBeNull();
+    expect(r.error?.type).toMatch(/SandboxCrash|SystemExit/);
+    expect((await t.run('crash', tool('return 5'))).result).toBe(5);
+  });
+});
+
+describe('servers do not affect each other', () => {
+  it('a server stuck in a C loop does not delay another server', async () => {
+    await Promise.all([t.sandbox.start('busy'), t.sandbox.start('calm')]);
+    const order: string[] = [];
+    const busy = t.run('busy', tool('return sum(range(10**13))'), { timeoutMs: 3000 }).then((r) => { order.push('busy'); return r; });
+    const calm: unknown[] = [];
+    for (let i = 0; i < 20; i++) calm.push((await t.run('calm', tool(`return ${i}`))).result);
+    order.push('calm');
+    expect(calm).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect((await busy).error?.type).toBe('TimeoutError');
+    expect(order).toEqual(['calm', 'busy']);
+  });
+
+  it('a crash or kill in one server leaves the other server\'s process alone', async () => {
+    await t.sandbox.start('calm');
+    const calmPid = t.sandbox.livePids()['calm']!;
+    await t.sandbox.start('victim');
+    process.kill(t.sandbox.livePids()['victim']!, 'SIGKILL');
+    await t.run('victim', tool('import os\nos._exit(1)'), { policy: ESCAPED_POLICY });
+    expect(t.sandbox.livePids()['calm']).toBe(calmPid);
+    expect((await t.run('calm', tool('return "ok"'))).result).toBe('ok');
+  });
+
+  it('interpreter state changed by one server is invisible to another', async () => {
+    await t.run('left', tool("import builtins, os\nbuiltins.len = lambda x: 999\nos.environ['MARK'] = 'left'\nopen('/tmp/mark', 'w').write('left')\nreturn 1"), { policy: ESCAPED_POLICY });
+    const r = await t.run('right', tool("import os\nreturn [len('ab'), os.environ.get('MARK'), os.path.exists('/tmp/mark')]"), { policy: ESCAPED_POLICY });
+    expect(r.result).toEqual([2, null, false]);
+  });
+});
+
+describe('pool lifecycle', () => {
+  it('stops idle servers', async () => {
+    const s = testSandbox({ idleMs: 300, spareWorker: false });
+    try {
+      await s.run('idle', tool('return 1'));
+      const pid = s.sandbox.livePids()['idle']!;
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(s.sandbox.livePids()['idle']).toBeUndefined();
+      expect(processAlive(pid)).toBe(false);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('caps live instances, stopping the least recently used', async () => {
+    const s = testSandbox({ maxInstances: 2, spareWorker: false });
+    try {
+      await s.run('a', tool('return 1'));
+      await s.run('b', tool('return 1'));
+      await s.run('a', tool('return 1')); // b is now the least recently used
+      await s.run('c', tool('return 1'));
+      expect(Object.keys(s.sandbox.livePids()).filter((k) => !k.startsWith('(')).sort()).toEqual(['a', 'c']);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('close() leaves no child process behind', async () => {
+    const s = testSandbox({ spareWorker: false });
+    await s.run('x', tool('return 1'));
+    await s.sandbox.analyze('async def main():\n    return 1\n');
+    const pids = Object.values(s.sandbox.livePids());
+    expect(pids.length).toBe(2);
+    await s.close();
+    for (const pid of pids) expect(processAlive(pid)).toBe(false);
+    await expect(s.sandbox.run({ server: 'x', tool: 't', code: 'x', args: {}, policy: { allowedModules: [], grants: [] } }))
+      .rejects.toMatchObject({ code: 'sandbox_closed' });
+  });
+});
