@@ -1,6 +1,7 @@
 export * from './registry.ts';
 export { Reconciler } from './reconciler.ts';
 export type { ReconcilerOptions, ReconcilerLog, ReconcileOutcome } from './reconciler.ts';
+export { GitRevisionSource } from './git-revision-source.ts';
 export { SwappableRegistry } from './swappable-registry.ts';
 export type { RevisionSource } from './revision-source.ts';
 export { ToolAnalyzer } from './tool-analyzer.ts';

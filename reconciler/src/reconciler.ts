@@ -226,7 +226,6 @@ export class Reconciler {
     if (this.#status.suspended) {
       return { result: 'suspended', revision: this.#status.lastAppliedRevision, digest: this.#status.lastAppliedDigest, message: 'reconciliation is suspended' };
     }
-    if (trigger.manual || !trigger.retry) this.#cancelRetry(trigger.manual);
 
     // fetch: where is main?
     let head: string;
@@ -249,6 +248,9 @@ export class Reconciler {
       if (previousHead !== head) this.#save(this.#status);
       return { result: 'skipped', revision: head, digest: null, message: `revision ${short(head)} already failed; waiting for a new revision or a manual reconcile` };
     }
+    // Going ahead: a pending retry is superseded by this attempt; a person asking, or a new
+    // revision, starts the retry count afresh.
+    this.#cancelRetry(trigger.manual || head !== this.#status.lastAttemptedRevision);
     this.#save({
       ...this.#status,
       lastAttemptedRevision: head,
@@ -347,6 +349,7 @@ export class Reconciler {
       return { result, revision, digest: null, message: error.message };
     }
     const nextAttemptAt = new Date(Date.now() + delay).toISOString();
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
       this.#schedule({ reasons: ['retry'], tokens: [], manual: false, retry: true });

@@ -16,6 +16,10 @@ const AnalysisSchema = z.object({
   imports: z.array(z.string()),
 });
 
+/** The sandbox answers a call its process did not survive with this error (sandbox-child.ts). */
+const CRASH_MESSAGE = /sandbox process of server .* ended during the call|the analyzer failed/;
+const looksLikeCrash = (a: Analysis): boolean => !a.valid && a.errors.length === 1 && CRASH_MESSAGE.test(a.errors[0]!.message);
+
 export interface AnalysisRequest {
   blob: string;
   code: string;
@@ -58,21 +62,37 @@ export class ToolAnalyzer {
 
     const blobs = [...needed.keys()];
     const codes = blobs.map((b) => needed.get(b)!);
+    const results = await this.#analyzeInSandbox(codes);
+    // An analyzer that dies mid-batch may answer "invalid" for code that is fine. A verdict of
+    // invalid is therefore confirmed by a second, separate analysis before it can fail a revision.
+    const invalid = results.flatMap((a, i) => (a.valid ? [] : [i]));
+    if (invalid.length > 0) {
+      const confirmed = await this.#analyzeInSandbox(invalid.map((i) => codes[i]!));
+      const crash = confirmed.find(looksLikeCrash);
+      if (crash) throw new ReconcileError('AnalysisFailed', `the sandbox's analyzer crashed twice: ${crash.errors[0]!.message}`);
+      invalid.forEach((i, k) => (results[i] = confirmed[k]!));
+    }
+    const fresh: Array<[string, Analysis]> = blobs.map((b, i) => [b, results[i]!]);
+    // Only valid analyses are cached: an invalid tool is cheap to look at again, and a cached
+    // false verdict would outlive whatever caused it.
+    this.#cache.putMany(fresh.filter(([, a]) => a.valid));
+    for (const [b, a] of fresh) analyses.set(b, a);
+    this.analyzedTotal += fresh.length;
+    return { analyses, analyzed: fresh.length };
+  }
+
+  async #analyzeInSandbox(codes: string[]): Promise<Analysis[]> {
     let results: Analysis[];
     try {
       results = this.#sandbox.analyzeMany
         ? await this.#sandbox.analyzeMany(codes)
         : await Promise.all(codes.map((c) => this.#sandbox.analyze(c)));
     } catch (err) {
-      throw new ReconcileError('AnalysisFailed', `the sandbox could not analyze ${blobs.length} tool(s): ${(err as Error).message}`);
+      throw new ReconcileError('AnalysisFailed', `the sandbox could not analyze ${codes.length} tool(s): ${(err as Error).message}`);
     }
-    if (results.length !== blobs.length) {
-      throw new ReconcileError('AnalysisFailed', `the sandbox returned ${results.length} analyses for ${blobs.length} tools`);
+    if (results.length !== codes.length) {
+      throw new ReconcileError('AnalysisFailed', `the sandbox returned ${results.length} analyses for ${codes.length} tools`);
     }
-    const fresh: Array<[string, Analysis]> = blobs.map((b, i) => [b, results[i]!]);
-    this.#cache.putMany(fresh);
-    for (const [b, a] of fresh) analyses.set(b, a);
-    this.analyzedTotal += fresh.length;
-    return { analyses, analyzed: fresh.length };
+    return results;
   }
 }

@@ -1,0 +1,70 @@
+// The RevisionSource over a bare repo on disk (the embedded tools repo or a local mirror).
+// Reads stay cheap for big repos: the tree listing is one `ls-tree`, and only blobs not seen in
+// the previous read are fetched (a one-tool change reads one blob), then parsed as a whole.
+import { diffTree, isGitError, listTree, parseRepoFiles, readBlobs, resolveCommit, watchMain } from '@mcpbox/core';
+import type { DesiredState, RepoFile } from '@mcpbox/core';
+import { ReconcileError } from './errors.ts';
+import type { RevisionSource } from './revision-source.ts';
+
+export interface GitRevisionSourceOptions {
+  /** The ref the reconciler follows. Default `refs/heads/main`. */
+  ref?: string;
+}
+
+export class GitRevisionSource implements RevisionSource {
+  readonly gitDir: string;
+  readonly ref: string;
+  /** Text of the blobs of the last revision read, by blob id. */
+  #contents = new Map<string, string>();
+
+  constructor(gitDir: string, options: GitRevisionSourceOptions = {}) {
+    this.gitDir = gitDir;
+    this.ref = options.ref ?? 'refs/heads/main';
+  }
+
+  async head(): Promise<string> {
+    try {
+      return await resolveCommit(this.gitDir, this.ref);
+    } catch (err) {
+      throw fetchFailed(`cannot resolve ${this.ref} in ${this.gitDir}`, err);
+    }
+  }
+
+  async readDesiredState(revision: string): Promise<DesiredState> {
+    let files: RepoFile[];
+    try {
+      const entries = await listTree(this.gitDir, revision);
+      const missing = entries.map((e) => e.blob).filter((b) => !this.#contents.has(b));
+      const fetched = await readBlobs(this.gitDir, missing);
+      const next = new Map<string, string>();
+      files = entries.map((e) => {
+        const content = this.#contents.get(e.blob) ?? fetched.get(e.blob)?.toString('utf8') ?? '';
+        next.set(e.blob, content);
+        return { path: e.path, blob: e.blob, content };
+      });
+      this.#contents = next;
+    } catch (err) {
+      throw fetchFailed(`cannot read revision ${revision.slice(0, 12)} from ${this.gitDir}`, err);
+    }
+    return parseRepoFiles(revision, files);
+  }
+
+  async changedPaths(from: string, to: string): Promise<string[] | null> {
+    try {
+      return (await diffTree(this.gitDir, from, to)).map((c) => c.path);
+    } catch (err) {
+      if (isGitError(err, 'not_found')) return null; // `from` rewritten away: rebuild in full
+      throw fetchFailed(`cannot compare ${from.slice(0, 12)} with ${to.slice(0, 12)}`, err);
+    }
+  }
+
+  watch(onMove: (reason: string) => void): () => void {
+    // watchMain hears this process's own merges/reverts at once and other processes' pushes on disk.
+    const watcher = watchMain(this.gitDir, (event) => onMove(`main moved (${event.reason})`));
+    return () => watcher.close();
+  }
+}
+
+function fetchFailed(what: string, err: unknown): ReconcileError {
+  return new ReconcileError('FetchFailed', `${what}: ${(err as Error)?.message ?? String(err)}`);
+}
