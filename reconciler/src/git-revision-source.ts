@@ -16,6 +16,8 @@ export class GitRevisionSource implements RevisionSource {
   readonly ref: string;
   /** Text of the blobs of the last revision read, by blob id. */
   #contents = new Map<string, string>();
+  /** path → blob listings of the revisions read lately, so changedPaths needs no git process. */
+  #listings = new Map<string, Promise<Map<string, string>>>();
 
   constructor(gitDir: string, options: GitRevisionSourceOptions = {}) {
     this.gitDir = gitDir;
@@ -33,7 +35,9 @@ export class GitRevisionSource implements RevisionSource {
   async readDesiredState(revision: string): Promise<DesiredState> {
     let files: RepoFile[];
     try {
-      const entries = await listTree(this.gitDir, revision);
+      const listing = listTree(this.gitDir, revision);
+      this.#remember(revision, listing.then((entries) => new Map(entries.map((e) => [e.path, e.blob]))));
+      const entries = await listing;
       const missing = entries.map((e) => e.blob).filter((b) => !this.#contents.has(b));
       const fetched = await readBlobs(this.gitDir, missing);
       const next = new Map<string, string>();
@@ -50,12 +54,29 @@ export class GitRevisionSource implements RevisionSource {
   }
 
   async changedPaths(from: string, to: string): Promise<string[] | null> {
+    const before = this.#listings.get(from);
+    const after = this.#listings.get(to);
+    if (before && after) {
+      try {
+        return diffListings(await before, await after);
+      } catch {
+        // a listing failed to read: ask git below, which reports properly
+      }
+    }
     try {
       return (await diffTree(this.gitDir, from, to)).map((c) => c.path);
     } catch (err) {
       if (isGitError(err, 'not_found')) return null; // `from` rewritten away: rebuild in full
       throw fetchFailed(`cannot compare ${from.slice(0, 12)} with ${to.slice(0, 12)}`, err);
     }
+  }
+
+  #remember(revision: string, listing: Promise<Map<string, string>>): void {
+    listing.catch(() => {}); // failures surface through readDesiredState
+    this.#listings.delete(revision);
+    this.#listings.set(revision, listing);
+    // The applied revision and the one being read are all an incremental build compares.
+    while (this.#listings.size > 3) this.#listings.delete(this.#listings.keys().next().value!);
   }
 
   watch(onMove: (reason: string) => void): () => void {
@@ -67,4 +88,11 @@ export class GitRevisionSource implements RevisionSource {
 
 function fetchFailed(what: string, err: unknown): ReconcileError {
   return new ReconcileError('FetchFailed', `${what}: ${(err as Error)?.message ?? String(err)}`);
+}
+
+function diffListings(before: Map<string, string>, after: Map<string, string>): string[] {
+  const changed: string[] = [];
+  for (const [path, blob] of after) if (before.get(path) !== blob) changed.push(path);
+  for (const path of before.keys()) if (!after.has(path)) changed.push(path);
+  return changed;
 }
