@@ -12,6 +12,8 @@ const BuildConfigSchema = z.strictObject({
   pyodideModuleUrl: z.string(),
   outPath: z.string(),
   preimports: z.array(z.string()),
+  runnerDir: z.string().endsWith('/'),
+  httpClientPath: z.string(),
 });
 const config = BuildConfigSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
 
@@ -36,6 +38,17 @@ del _name
 import os
 # the builder's own script path; tools have no business seeing host paths
 os.environ.pop('_', None)
+`);
+// The runner lives in the snapshot too, compiled and imported once: a worker only connects it.
+const source = (file: string): string => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+py.runPython(`
+import sys, types
+_m = types.ModuleType('mcpbox_runner')
+exec(compile(${JSON.stringify(source(`${config.runnerDir}runner.py`))}, '/lib/mcpbox/runner.py', 'exec'), _m.__dict__)
+exec(compile(${JSON.stringify(source(`${config.runnerDir}analyze.py`))}, '/lib/mcpbox/analyze.py', 'exec'), _m.__dict__)
+_m.load_http_client(${JSON.stringify(source(config.httpClientPath))})
+sys.modules['mcpbox_runner'] = _m
+del _m
 `);
 const image = py.makeMemorySnapshot();
 const temp = `${config.outPath}.tmp-${process.pid}`;

@@ -9,8 +9,6 @@ export const ChildConfigSchema = z.strictObject({
   pyodideDir: z.string().endsWith('/'),
   pyodideModuleUrl: z.string(),
   snapshotPath: z.string(),
-  runnerDir: z.string().endsWith('/'),
-  httpClientPath: z.string().optional(),
   heapCapBytes: z.number().int().positive(),
   recycleBytes: z.number().int().positive(),
   graceMs: z.number().int().positive(),

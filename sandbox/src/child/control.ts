@@ -1,5 +1,5 @@
 // Entry of a sandbox child process (one per MCP server, plus one for analysis). It reads the shared
-// inputs (snapshot, compiled wasm, runner sources), starts the first Pyodide worker at once, and only
+// inputs (snapshot with the runner inside, compiled wasm), starts the first Pyodide worker at once, and only
 // then loads the control plane, so Python boots while the control plane's modules load.
 
 import './permission-shim.ts';
@@ -14,7 +14,6 @@ const compiling = wasmApi.compile(fs.readFileSync(`${text('pyodideDir')}pyodide.
 const snapshotFile = fs.readFileSync(text('snapshotPath'));
 const snapshot = new Uint8Array(new SharedArrayBuffer(snapshotFile.length));
 snapshot.set(snapshotFile);
-const httpClientPath = text('httpClientPath');
 const inputs: WorkerInputs = {
   pyodideDir: text('pyodideDir'),
   pyodideModuleUrl: text('pyodideModuleUrl'),
@@ -22,9 +21,6 @@ const inputs: WorkerInputs = {
   wasmModule: await compiling,
   heapCapBytes: Number(rawConfig['heapCapBytes']),
   server: text('server'),
-  runnerSource: fs.readFileSync(`${text('runnerDir')}runner.py`, 'utf8'),
-  analyzeSource: fs.readFileSync(`${text('runnerDir')}analyze.py`, 'utf8'),
-  httpClientSource: httpClientPath && fs.existsSync(httpClientPath) ? fs.readFileSync(httpClientPath, 'utf8') : undefined,
 };
 const first = launchWorker(inputs);
 const { runControlPlane } = await import('./control-plane.ts');

@@ -55,14 +55,11 @@ function hostHttp(requestJson: unknown): Promise<string> {
   });
 }
 
-// ---- load the runner ----
+// ---- connect the runner ----
 
-const dict = py.globals.get('dict');
-const runnerNamespace = dict() as { get(name: string): PyCallable; set(k: string, v: unknown): void };
-runnerNamespace.set('__name__', 'mcpbox_runner');
-py.runPython(boot.runnerSource, { globals: runnerNamespace, filename: '/lib/mcpbox/runner.py' });
-py.runPython(boot.analyzeSource, { globals: runnerNamespace, filename: '/lib/mcpbox/analyze.py' });
-runnerNamespace.get('setup')(hostHttp, Math.floor(boot.heapCapBytes / 1048576), boot.httpClientSource ?? '', boot.server);
+// The runner was imported into the snapshot (see build-snapshot.ts); connect it to this worker.
+const runnerNamespace = py.runPython("__import__('sys').modules['mcpbox_runner'].__dict__") as { get(name: string): PyCallable };
+runnerNamespace.get('setup')(hostHttp, Math.floor(boot.heapCapBytes / 1048576), boot.server);
 const runCall = runnerNamespace.get('run_call');
 const cancelCall = runnerNamespace.get('cancel_call');
 const analyzeMany = runnerNamespace.get('analyze_many');

@@ -12,9 +12,6 @@ export interface WorkerBoot {
   interruptBuffer: Uint8Array; // one byte on a SharedArrayBuffer; 2 = SIGINT
   heapCapBytes: number;
   server: string; // named in policy messages
-  runnerSource: string;
-  analyzeSource: string;
-  httpClientSource?: string;
 }
 
 export type ControlToWorker =

@@ -96,8 +96,6 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
       pyodideDir: files.pyodideDir,
       pyodideModuleUrl: files.pyodideModuleUrl,
       snapshotPath,
-      runnerDir: files.runnerDir,
-      httpClientPath: files.httpClientPath,
       heapCapBytes,
       recycleBytes: options.recycleBytes ?? DEFAULT_HEAP_RECYCLE_BYTES,
       graceMs,

@@ -143,17 +143,25 @@ _real_import = builtins.__import__
 _real_import_module = importlib.import_module
 
 
+def _caller_frame():
+    # The frame that called __import__/import_module; None when called straight from JS or C.
+    try:
+        return sys._getframe(2)
+    except ValueError:
+        return None
+
+
 def _guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
     # C code importing its private helpers (PyImport_Import passes an empty *list* as fromlist and the
     # nearest Python frame, which may be the tool's) is the interpreter's business, not the tool's.
     if type(fromlist) is list and not fromlist and name.startswith('_') and not level:
         return _real_import(name, globals, locals, fromlist, level)
-    _check_import(name, fromlist or (), level, sys._getframe(1))
+    _check_import(name, fromlist or (), level, _caller_frame())
     return _real_import(name, globals, locals, fromlist, level)
 
 
 def _guarded_import_module(name, package=None):
-    _check_import(name, (), 0 if not name.startswith('.') else 1, sys._getframe(1))
+    _check_import(name, (), 0 if not name.startswith('.') else 1, _caller_frame())
     return _real_import_module(name, package)
 
 
@@ -346,34 +354,35 @@ def cancel_call(call_id):
         task.cancel()
 
 
-def setup(host_http, heap_cap_mib, http_client_source, server):
-    """Called once by the worker after the snapshot is loaded."""
+_http_factory = {'create': None, 'namespace': None}
+
+
+def load_http_client(source):
+    """Snapshot time: compile the `http` client module (runner/http_client.py) once."""
+    if not source:
+        return
+    ns = {'__name__': 'mcpbox_http_client', 'host_http': None}
+    exec(compile(source, '/lib/mcpbox/http_client.py', 'exec'), ns)
+    _trusted_namespaces.append(ns)
+    _http_factory['namespace'] = ns
+    for factory in ('create_http', 'create_client', 'make_client'):
+        if callable(ns.get(factory)):
+            _http_factory['create'] = ns[factory]
+            return
+
+
+def setup(host_http, heap_cap_mib, server):
+    """Worker start (after the snapshot is loaded): connect the host function and claim stdout."""
     _state['host_http'] = host_http
     _state['heap_cap_mib'] = heap_cap_mib
     _state['server'] = server
-    _state['http'] = _make_http_client(host_http, http_client_source)
+    ns = _http_factory['namespace']
+    if ns is not None:
+        ns['host_http'] = host_http
+    create = _http_factory['create']
+    _state['http'] = create(host_http) if create is not None else _MinimalHttp(host_http)
     sys.stdout = _CallStream()
     sys.stderr = _CallStream()
-
-
-def _make_http_client(host_http, source):
-    if source:
-        ns = {'__name__': 'mcpbox_http_client', 'host_http': host_http}
-        exec(compile(source, '/lib/mcpbox/http_client.py', 'exec'), ns)
-        _trusted_namespaces.append(ns)
-        for factory in ('create_http', 'create_client', 'make_client'):
-            if callable(ns.get(factory)):
-                return ns[factory](host_http)
-        if ns.get('http') is not None:
-            return ns['http']
-        for name in ('HttpClient', 'AsyncHttpClient', 'Client'):
-            cls = ns.get(name)
-            if isinstance(cls, type):
-                try:
-                    return cls(host_http)
-                except TypeError:
-                    return cls()
-    return _MinimalHttp(host_http)
 
 
 class _MinimalResponse:

@@ -1,7 +1,7 @@
 // The Pyodide memory snapshot: booting Python from scratch takes ≈2 s, loading this heap image
 // ≈0.3 s. Built once per pyodide version (and per build recipe) in a locked-down child, cached as
 // `<cacheDir>/pyodide-<version>.snapshot` with a sidecar `.json` that records what it was built from,
-// so a version bump or a changed pre-import list triggers a rebuild.
+// so a version bump, a changed pre-import list or a changed runner triggers a rebuild.
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,6 +15,10 @@ const BUILD_TIMEOUT_MS = 180_000;
 
 export class SnapshotBuildError extends Error {
   readonly code = 'snapshot_build_failed';
+}
+
+async function readOrEmpty(file: string): Promise<string> {
+  return fs.readFile(file, 'utf8').catch(() => '');
 }
 
 const inFlight = new Map<string, Promise<string>>();
@@ -39,6 +43,9 @@ async function buildIfStale(cacheDir: string): Promise<string> {
     .update(files.pyodideVersion)
     .update(await fs.readFile(files.snapshotBuilderEntry))
     .update(JSON.stringify(preimports))
+    .update(await readOrEmpty(`${files.runnerDir}runner.py`))
+    .update(await readOrEmpty(`${files.runnerDir}analyze.py`))
+    .update(await readOrEmpty(files.httpClientPath))
     .digest('hex');
 
   try {
@@ -52,7 +59,10 @@ async function buildIfStale(cacheDir: string): Promise<string> {
   await fs.mkdir(cacheDir, { recursive: true });
   const line = spawnLine({
     entry: files.snapshotBuilderEntry,
-    entryArg: JSON.stringify({ pyodideDir: files.pyodideDir, pyodideModuleUrl: files.pyodideModuleUrl, outPath: snapshotPath, preimports }),
+    entryArg: JSON.stringify({
+      pyodideDir: files.pyodideDir, pyodideModuleUrl: files.pyodideModuleUrl, outPath: snapshotPath, preimports,
+      runnerDir: files.runnerDir, httpClientPath: files.httpClientPath,
+    }),
     readable: [...files.readable, `${cacheDir}/`], // rename needs read access too
     writable: [`${cacheDir}/`],
     allowWorker: false,
