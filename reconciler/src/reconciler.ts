@@ -123,8 +123,16 @@ export class Reconciler {
     for (const off of this.#unsubscribe.splice(0)) off();
     for (const t of [this.#pollTimer, this.#retryTimer]) if (t) clearTimeout(t);
     if (this.#requestTimer) clearInterval(this.#requestTimer);
+    const unanswered = this.#queued?.tokens ?? [];
     this.#queued = null;
     await this.#running;
+    // Requests that will not be handled by this process stay pending in the store for the next one;
+    // in-process callers get an answer instead of waiting forever.
+    for (const t of unanswered) {
+      this.#tokenWaiters.get(t)?.({ result: 'skipped', revision: null, digest: null, message: 'the reconciler stopped before handling this request' });
+      this.#tokenWaiters.delete(t);
+      this.#inFlightTokens.delete(t);
+    }
   }
 
   /** Something says main may have moved (event, watch, webhook): look soon. Never throws. */
@@ -134,6 +142,7 @@ export class Reconciler {
 
   /** A manual "reconcile now" from this process: resolves with the outcome and the echoed token. */
   async reconcileNow(): Promise<ReconcileOutcome & { token: string }> {
+    if (this.#stopped) throw new ReconcileError('ApplyFailed', 'the reconciler is stopped; start it (mcpbox up) to reconcile');
     const { token } = this.#requests.create();
     const outcome = new Promise<ReconcileOutcome>((resolve) => this.#tokenWaiters.set(token, resolve));
     this.#inFlightTokens.add(token);

@@ -403,6 +403,32 @@ describe('reconciler: main becomes the live registry', () => {
   });
 });
 
+describe('reconciler: triggers and lifecycle', () => {
+  it('without any watch, the jittered poll picks up a new main', async () => {
+    const { repo, dataDir, store } = setup();
+    repo.commit(weather());
+    const git = new GitRevisionSource(repo.gitDir);
+    // The same git source, minus its watch: only the poll can notice main moving.
+    const source = { head: () => git.head(), readDesiredState: (r: string) => git.readDesiredState(r), changedPaths: (a: string, b: string) => git.changedPaths(a, b) };
+    const polled = new Reconciler({ dataDir, store, source, sandbox, pollIntervalMs: 150, requestPollMs: 0 });
+    reconcilers.push(polled);
+    await polled.start();
+    await polled.idle();
+    const next = repo.commit({ 'servers/weather/tools/alerts.py': toolCode('region') });
+    await waitFor(() => polled.status().lastAppliedRevision === next, 10_000);
+    expect(polled.registry.current()!.tools.has('weather__alerts')).toBe(true);
+  });
+
+  it('a stopped reconciler refuses manual requests instead of hanging', async () => {
+    const { repo, reconciler } = setup();
+    repo.commit(weather());
+    await reconciler.start();
+    await reconciler.idle();
+    await reconciler.stop();
+    await expect(reconciler.reconcileNow()).rejects.toMatchObject({ code: 'ApplyFailed' });
+  });
+});
+
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
