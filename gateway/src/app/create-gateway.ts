@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
+import type { ServerSwitchRepository } from '@mcpbox/core';
 import type { LiveRegistry } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
 import type { GatewayConfig } from '../config/index.ts';
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   bodyLimit?: number;
   /** Limits of the 2025-era sessions (count, idle time). */
   legacySessions?: LegacySessionOptions;
+  /** Runtime start/stop switches from the state store. */
+  serverSwitches?: ServerSwitchRepository | null;
 }
 
 export interface Gateway {
@@ -43,7 +46,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
 
-  const mcp = createGatewayMcp({ gitDir: config.repo, registry, sandbox: options.sandbox ?? null, logger, ...(options.tools ? { tools: options.tools } : {}) });
+  const mcp = createGatewayMcp({ gitDir: config.repo, registry, sandbox: options.sandbox ?? null, serverSwitches: options.serverSwitches ?? null, logger, ...(options.tools ? { tools: options.tools } : {}) });
   const modern = createMcpHandler(() => mcp.newServer(), {
     legacy: 'reject',
     maxRequestBodySize: bodyLimit,

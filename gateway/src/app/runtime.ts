@@ -1,6 +1,6 @@
 // The runtime behind the gateway: state store, sandbox pool and reconciler, created in that order
 // and stopped in reverse. The reconciler's registry is what the gateway serves.
-import { onMainMoved, openStateStore } from '@mcpbox/core';
+import { onMainMoved, openStateStore, ServerSwitchRepository } from '@mcpbox/core';
 import { GitRevisionSource, Reconciler, type LiveRegistry } from '@mcpbox/reconciler';
 import { createHttpBridge, createSandbox, type Sandbox } from '@mcpbox/sandbox';
 import type { Logger } from 'pino';
@@ -10,6 +10,8 @@ export interface Runtime {
   registry: LiveRegistry;
   sandbox: Sandbox;
   reconciler: Reconciler;
+  /** Runtime start/stop of servers, persisted in the state store. */
+  serverSwitches: ServerSwitchRepository;
   /** Starts reconciling (serving the last applied revision first). Separate so the caller can bind first. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -34,6 +36,7 @@ export function createRuntime(config: Pick<GatewayConfig, 'dataDir' | 'repo'>, l
     registry: reconciler.registry,
     sandbox,
     reconciler,
+    serverSwitches: new ServerSwitchRepository(store),
     start: () => reconciler.start(),
     async close() {
       await reconciler.stop();

@@ -2,6 +2,7 @@
 // set is dynamic (it changes with every applied revision): handlers read the catalog per request
 // instead of re-registering tools, and one list_changed is sent per change.
 import { Server } from '@modelcontextprotocol/server';
+import { withCaller } from '../services/changes/caller-context.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
 
 export const SERVER_INFO = { name: 'mcpbox', version: '0.1.0' } as const;
@@ -13,6 +14,14 @@ const INSTRUCTIONS =
 export function createMcpServer(catalog: ToolCatalog): Server {
   const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS });
   server.setRequestHandler('tools/list', async () => ({ tools: catalog.list() }));
-  server.setRequestHandler('tools/call', async (request) => catalog.call(request.params.name, request.params.arguments));
+  // The caller (clientInfo, and the user once authentication provides one) is named in commit trailers.
+  server.setRequestHandler('tools/call', async (request, ctx) => {
+    const client = server.getClientVersion();
+    const user = ctx.http?.authInfo?.extra?.['email'];
+    return withCaller(
+      { ...(client === undefined ? {} : { client: { name: client.name, version: client.version } }), ...(typeof user === 'string' ? { user } : {}) },
+      () => catalog.call(request.params.name, request.params.arguments),
+    );
+  });
   return server;
 }

@@ -2,6 +2,7 @@
 // live Python tools) and a factory of server instances over it. HTTP and stdio both build on this.
 import type { Server } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
+import type { ServerSwitchRepository } from '@mcpbox/core';
 import type { LiveRegistry } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
 import { createToolServices, type ToolServices } from '../services/tool-services.ts';
@@ -20,6 +21,8 @@ export interface GatewayMcpOptions {
   /** Defaults to every management tool; tests and later features may pass their own list. */
   tools?: readonly ManagementTool[];
   services?: ToolServices;
+  /** Runtime start/stop switches (the state store); without them mcpbox_start/stop_server say so. */
+  serverSwitches?: ServerSwitchRepository | null;
 }
 
 export interface GatewayMcp {
@@ -30,7 +33,7 @@ export interface GatewayMcp {
 
 export function createGatewayMcp(options: GatewayMcpOptions): GatewayMcp {
   const logFailure: FailureLog = (err, context) => options.logger.error({ err, ...context }, 'tool call failed');
-  const services = options.services ?? createToolServices(options.gitDir, options.registry);
+  const services = options.services ?? createToolServices(options.gitDir, options.registry, { sandbox: options.sandbox ?? null, serverSwitches: options.serverSwitches ?? null });
   const catalog = new ToolCatalog(
     new ManagementToolSet(options.tools ?? MANAGEMENT_TOOLS, services, logFailure),
     new PythonToolSet(options.registry, options.sandbox ?? null, logFailure),

@@ -1,6 +1,8 @@
 // What management tool handlers may use. Handlers stay short: the logic lives in these services.
-import { listToolVersions } from '@mcpbox/core';
+import { listToolVersions, type ServerSwitchRepository } from '@mcpbox/core';
 import type { LiveRegistry } from '@mcpbox/reconciler';
+import type { Sandbox } from '@mcpbox/sandbox';
+import { createChangeServices, type ChangeServices } from './changes/index.ts';
 import { MainStateReader } from './main-state.ts';
 
 export interface ToolVersion {
@@ -14,12 +16,21 @@ export interface ToolServices {
   mainState: MainStateReader;
   registry: LiveRegistry;
   toolVersions(server: string, tool: string): Promise<ToolVersion[]>;
+  /** The write side: drafts on branches, pull requests, tests, derived status, runtime switches. */
+  changes: ChangeServices;
 }
 
-export function createToolServices(gitDir: string, registry: LiveRegistry): ToolServices {
+export interface ToolServiceExtras {
+  sandbox?: Sandbox | null;
+  serverSwitches?: ServerSwitchRepository | null;
+}
+
+export function createToolServices(gitDir: string, registry: LiveRegistry, extras: ToolServiceExtras = {}): ToolServices {
+  const mainState = new MainStateReader(gitDir);
   return {
-    mainState: new MainStateReader(gitDir),
+    mainState,
     registry,
+    changes: createChangeServices({ gitDir, mainState, registry, sandbox: extras.sandbox ?? null, serverSwitches: extras.serverSwitches ?? null }),
     async toolVersions(server, tool) {
       const versions = await listToolVersions(gitDir, server, tool);
       return versions.map((v) => ({ commit: v.commit, author: v.author, date: v.date, message: v.message }));

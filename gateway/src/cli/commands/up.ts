@@ -37,7 +37,7 @@ export function register(program: Command): void {
       });
       if (repo.created) logger.info({ repo: repo.gitDir, main: repo.main }, 'created the tools repo from the template');
       const runtime = createRuntime(config, logger);
-      const gateway = await createGateway({ config, registry: runtime.registry, sandbox: runtime.sandbox, logger });
+      const gateway = await createGateway({ config, registry: runtime.registry, sandbox: runtime.sandbox, serverSwitches: runtime.serverSwitches, logger });
       let url: string;
       try {
         url = await gateway.listen();
