@@ -30,7 +30,7 @@ describe('the template', () => {
     const paths = readRepoDir(templateDir).map((f) => f.path);
     expect(paths).toEqual(expect.arrayContaining(['.github/workflows/validate.yml', '.gitea/workflows/validate.yml', 'CODEOWNERS', 'README.md']));
     const workflow = readRepoDir(templateDir).find((f) => f.path === '.github/workflows/validate.yml');
-    expect(workflow?.content).toContain('npx --yes mcpbox validate');
+    expect(workflow?.content).toContain('mcpbox validate .');
     expect(workflow?.content).toContain('pull_request');
   });
 });
