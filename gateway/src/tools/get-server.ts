@@ -7,7 +7,7 @@ export const getServer = defineManagementTool({
   name: 'mcpbox_get_server',
   title: 'Get a server',
   description: `Show one server on main: description, whether it is enabled, its tools (and which are live), the secret names it declares (never values) and its network grants. server_id is the server's name, e.g. "examples". ${GITOPS_NOTE}`,
-  input: z.object({ server_id: z.string().min(1).describe('The server name, e.g. "examples"') }),
+  input: z.object({ server_id: z.string().min(1).max(64, 'server_id is at most 64 characters').describe('The server name, e.g. "examples"') }),
   output: z.object({
     id: z.string(),
     name: z.string(),

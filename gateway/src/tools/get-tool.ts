@@ -7,7 +7,7 @@ export const getTool = defineManagementTool({
   name: 'mcpbox_get_tool',
   title: 'Get a tool',
   description: `Show one tool as it is on main: its Python source (python_code), metadata, version (the git blob id of the .py file — it changes whenever the code changes) and, when the tool is live, the input schema derived from \`async def main(...)\`. tool_id is "<server>__<tool>", e.g. "examples__text_stats". Use mcpbox_list_tool_versions for its history. ${GITOPS_NOTE}`,
-  input: z.object({ tool_id: z.string().min(1).describe('"<server>__<tool>", e.g. "examples__text_stats"') }),
+  input: z.object({ tool_id: z.string().min(1).max(130, 'tool_id is at most 130 characters').describe('"<server>__<tool>", e.g. "examples__text_stats"') }),
   output: z.object({
     id: z.string(),
     server_id: z.string(),

@@ -10,7 +10,7 @@ export const listToolVersions = defineManagementTool({
   title: 'List tool versions',
   description: `List the versions of a tool on main, newest first: every commit that changed its .py or .yaml file, with author, date and message (merges of approved pull requests, reverts). To go back to an older version, propose a revert as a pull request; it goes live when a person merges it. ${GITOPS_NOTE}`,
   input: z.object({
-    tool_id: z.string().min(1).describe('"<server>__<tool>", e.g. "examples__text_stats"'),
+    tool_id: z.string().min(1).max(130, 'tool_id is at most 130 characters').describe('"<server>__<tool>", e.g. "examples__text_stats"'),
     limit: z.number().int().min(1).max(500).default(DEFAULT_LIMIT).describe(`How many versions, newest first (default ${DEFAULT_LIMIT})`),
   }),
   output: z.object({

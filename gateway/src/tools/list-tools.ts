@@ -11,8 +11,8 @@ export const listTools = defineManagementTool({
   title: 'List tools',
   description: `List the Python tools on main, optionally of one server (server_id). Results are paginated in tool-id order: when next_cursor is not null, call again with cursor set to it to get the rest (total says how many there are). "live" tells whether the tool is being served right now. Use mcpbox_get_tool for a tool's code and input schema. ${GITOPS_NOTE}`,
   input: z.object({
-    server_id: z.string().min(1).optional().describe('Only tools of this server (its name)'),
-    cursor: z.string().min(1).optional().describe('next_cursor from the previous page'),
+    server_id: z.string().min(1).max(64, 'server_id is at most 64 characters').optional().describe('Only tools of this server (its name)'),
+    cursor: z.string().min(1).max(130, 'cursor is at most 130 characters').optional().describe('next_cursor from the previous page'),
     limit: z.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT).describe(`Page size, 1–${MAX_LIMIT} (default ${DEFAULT_LIMIT})`),
   }),
   output: z.object({
