@@ -115,7 +115,9 @@ export class Reconciler {
       this.#requestTimer = setInterval(() => this.#pickUpRequests(), this.#requestPollMs);
       this.#requestTimer.unref();
     }
-    this.#schedule({ reasons: ['start'], tokens: [], manual: false, retry: false });
+    // A retry pending (or given up on) when the last process ended is due now: its timer died with it.
+    const stalledOnRetries = this.#status.conditions.some((c) => c.type === 'Stalled' && c.status === 'True' && c.reason === 'RetryLimitExceeded');
+    this.#schedule({ reasons: ['start'], tokens: [], manual: false, retry: this.#status.retry !== null || stalledOnRetries });
   }
 
   async stop(): Promise<void> {
@@ -253,7 +255,8 @@ export class Reconciler {
     const alreadyFailed = head === this.#status.failedRevision;
     const waitingForRetry = this.#status.retry !== null && head === this.#status.lastAttemptedRevision;
     const stalled = this.#isStalledOn(head);
-    if (!trigger.manual && !trigger.retry && (alreadyFailed || waitingForRetry || stalled)) {
+    // A revision that failed validation waits for a person; a transient failure waits for its retry.
+    if (!trigger.manual && (alreadyFailed || (!trigger.retry && (waitingForRetry || stalled)))) {
       if (previousHead !== head) this.#save(this.#status);
       return { result: 'skipped', revision: head, digest: null, message: `revision ${short(head)} already failed; waiting for a new revision or a manual reconcile` };
     }

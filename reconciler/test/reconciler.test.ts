@@ -419,6 +419,31 @@ describe('reconciler: triggers and lifecycle', () => {
     expect(polled.registry.current()!.tools.has('weather__alerts')).toBe(true);
   });
 
+  it('a retry pending when the process stopped is due at the next start', async () => {
+    const { repo, dataDir, store, reconciler } = setup();
+    repo.commit(weather());
+    await reconciler.start();
+    await reconciler.idle();
+    await reconciler.stop();
+    const next = repo.commit({ 'servers/weather/tools/alerts.py': toolCode('region') });
+    // A sandbox that is already closed fails every analysis: a transient failure, retried later.
+    const closed = createSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'mcpbox-rec-closed-')) });
+    await closed.close();
+    const failing = new Reconciler({ dataDir, store, source: new GitRevisionSource(repo.gitDir), sandbox: closed, pollIntervalMs: 0, requestPollMs: 0, retry: { baseMs: 600_000 } });
+    reconcilers.push(failing);
+    await failing.start();
+    await failing.idle();
+    expect(failing.status().retry?.attempt).toBe(1);
+    expect(failing.status().conditions.find((c) => c.type === 'Ready')?.reason).toBe('AnalysisFailed');
+    await failing.stop();
+    const restarted = new Reconciler({ dataDir, store, source: new GitRevisionSource(repo.gitDir), sandbox, pollIntervalMs: 0, requestPollMs: 0 });
+    reconcilers.push(restarted);
+    await restarted.start();
+    await restarted.idle();
+    expect(restarted.status().lastAppliedRevision).toBe(next);
+    expect(restarted.status().retry).toBeNull();
+  });
+
   it('a stopped reconciler refuses manual requests instead of hanging', async () => {
     const { repo, reconciler } = setup();
     repo.commit(weather());
