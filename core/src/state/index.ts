@@ -8,3 +8,7 @@ export type { ReconcileRequest } from './reconcile-request-repository.ts';
 export { AnalysisCacheRepository } from './analysis-cache-repository.ts';
 export { ServerSwitchRepository } from './server-switch-repository.ts';
 export type { ServerSwitch } from './server-switch-repository.ts';
+export { ExecutionLogRepository } from './execution-log-repository.ts';
+export type { ExecutionLogEntry, ExecutionLogInput, ExecutionLogQuery, RetentionPolicy } from './execution-log-repository.ts';
+export { SecretRepository } from './secret-repository.ts';
+export type { SealedSecretRow } from './secret-repository.ts';

@@ -36,4 +36,32 @@ export const MIGRATIONS: readonly string[] = [
     changed_at TEXT NOT NULL
   );
   `,
+  // 2: execution logs of every tool call; secret values sealed with AES-256-GCM.
+  `
+  CREATE TABLE execution_logs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    tool TEXT NOT NULL,
+    server TEXT,
+    revision TEXT,
+    caller TEXT NOT NULL,
+    is_test INTEGER NOT NULL,
+    success INTEGER NOT NULL,
+    args_json TEXT NOT NULL,
+    result_json TEXT,
+    stdout TEXT,
+    error TEXT,
+    duration_ms INTEGER NOT NULL,
+    request_id TEXT
+  );
+  CREATE INDEX execution_logs_by_tool ON execution_logs (tool, seq);
+  CREATE INDEX execution_logs_by_time ON execution_logs (at);
+  CREATE TABLE secrets (
+    server TEXT NOT NULL,
+    name TEXT NOT NULL,
+    sealed BLOB NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (server, name)
+  ) WITHOUT ROWID;
+  `,
 ];
