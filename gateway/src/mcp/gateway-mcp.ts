@@ -36,7 +36,7 @@ export function createGatewayMcp(options: GatewayMcpOptions): GatewayMcp {
   const services = options.services ?? createToolServices(options.gitDir, options.registry, { sandbox: options.sandbox ?? null, serverSwitches: options.serverSwitches ?? null });
   const catalog = new ToolCatalog(
     new ManagementToolSet(options.tools ?? MANAGEMENT_TOOLS, services, logFailure),
-    new PythonToolSet(options.registry, options.sandbox ?? null, logFailure),
+    new PythonToolSet(options.registry, options.sandbox ?? null, logFailure, options.serverSwitches ?? null),
   );
   return { catalog, services, newServer: () => createMcpServer(catalog) };
 }

@@ -7,6 +7,11 @@ import type { RunPolicy, Sandbox } from '@mcpbox/sandbox';
 import type { FailureLog } from './management-tools.ts';
 import { errorResult, jsonResult } from './tool-results.ts';
 
+/** Runtime switches (mcpbox_stop_server): a stopped server's tools are refused until started again. */
+export interface ServerRunning {
+  get(server: string): { running: boolean };
+}
+
 interface RevisionView {
   revision: LiveRevision;
   definitions: Tool[];
@@ -16,14 +21,16 @@ export class PythonToolSet {
   private readonly registry: LiveRegistry;
   private readonly sandbox: Sandbox | null;
   private readonly logFailure: FailureLog;
+  private readonly switches: ServerRunning | null;
   private view: RevisionView | null = null;
   // Compiled input validators by code blob: a schema is derived from the code, so the blob keys it.
   private validators = new Map<string, StandardSchemaWithJSON>();
 
-  constructor(registry: LiveRegistry, sandbox: Sandbox | null, logFailure: FailureLog) {
+  constructor(registry: LiveRegistry, sandbox: Sandbox | null, logFailure: FailureLog, switches: ServerRunning | null = null) {
     this.registry = registry;
     this.sandbox = sandbox;
     this.logFailure = logFailure;
+    this.switches = switches;
   }
 
   list(): Tool[] {
@@ -39,6 +46,9 @@ export class PythonToolSet {
     const tool = revision?.tools.get(name);
     if (revision === null || revision === undefined || tool === undefined) {
       return errorResult(`Tool "${name}" is not live. Call tools/list again: the tool list may have changed.`);
+    }
+    if (this.switches !== null && !this.switches.get(tool.server).running) {
+      return errorResult(`Server "${tool.server}" is stopped (mcpbox_stop_server), so its tools are not run. Start it again with mcpbox_start_server.`);
     }
     const input = args ?? {};
     const problems = await this.validate(tool, input);

@@ -205,13 +205,19 @@ describe('rollback, deletion and runtime switches', () => {
     expect(pr.kind).toBe('delete_tool');
   });
 
-  it('stops and starts a server, persisted in the state store', async () => {
+  it('stops and starts a server, persisted in the state store; a stopped server\'s tools are refused', async () => {
     const stop = await call(client, 'mcpbox_stop_server', { server_id: 'uptime' });
     expect(stop.data).toMatchObject({ running: false, changed: true });
     const row = fx.store.db.prepare('SELECT running FROM server_switches WHERE server = ?').get('uptime') as { running: number };
     expect(row.running).toBe(0);
     expect((await call(client, 'mcpbox_stop_server', { server_id: 'uptime' })).data).toMatchObject({ changed: false });
+    const refused = await client.callTool({ name: 'uptime__claude_status', arguments: { url: 'u' } });
+    expect(refused.isError).toBe(true);
+    expect((refused.content as Array<{ text: string }>)[0]?.text).toMatch(/Server "uptime" is stopped .*mcpbox_start_server/);
     expect((await call(client, 'mcpbox_start_server', { server_id: 'uptime' })).data).toMatchObject({ running: true, changed: true });
+    const ran = await client.callTool({ name: 'uptime__claude_status', arguments: { url: 'u' } });
+    expect(ran.isError, JSON.stringify(ran.content)).toBeFalsy();
+    expect(ran.structuredContent).toMatchObject({ url: 'u', keyword: 'up' });
     const missing = await call(client, 'mcpbox_start_server', { server_id: 'nope' });
     expect(missing.text).toMatch(/no server "nope" on main/);
   });
