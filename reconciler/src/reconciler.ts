@@ -67,6 +67,7 @@ export class Reconciler {
   readonly registry: SwappableRegistry;
   readonly analyzer: ToolAnalyzer;
   readonly #source: RevisionSource;
+  readonly #sandbox: AnalyzingSandbox;
   readonly #statusStore: StatusStore;
   readonly #requests: ReconcileRequestRepository;
   readonly #retryPolicy: RetryPolicy;
@@ -92,6 +93,7 @@ export class Reconciler {
     this.#log = options.log ?? quietLog;
     this.registry = new SwappableRegistry(this.#log);
     this.#source = options.source;
+    this.#sandbox = options.sandbox;
     this.#statusStore = new StatusStore(options.store, options.dataDir);
     this.#requests = new ReconcileRequestRepository(options.store);
     this.analyzer = new ToolAnalyzer(options.sandbox, new AnalysisCacheRepository(options.store, options.analyzerId ?? 'sandbox-analyze-v1'));
@@ -284,6 +286,7 @@ export class Reconciler {
       const previous = this.#applied;
       this.#applied = built;
       this.registry.swap(built.live);
+      this.#prune(previous, built);
       // report
       const durationMs = performance.now() - started;
       const sameContent = previous?.live.digest === built.live.digest;
@@ -381,6 +384,16 @@ export class Reconciler {
       this.#historyEntry(revision, null, durationMs, result, error.message),
     );
     return { result, revision, digest: null, message: error.message };
+  }
+
+  /** Servers that no longer serve any tool lose their sandbox process (the registry already dropped them). */
+  #prune(previous: AppliedBuild | null, next: AppliedBuild): void {
+    if (!previous || !this.#sandbox.stop) return;
+    const serving = new Set([...next.live.tools.values()].map((t) => t.server));
+    const gone = new Set([...previous.live.tools.values()].map((t) => t.server).filter((s) => !serving.has(s)));
+    for (const server of gone) {
+      this.#sandbox.stop(server).catch((err: unknown) => this.#log.warn({ server, err: (err as Error).message }, 'could not stop the sandbox of a removed server'));
+    }
   }
 
   #cancelRetry(resetAttempts: boolean): void {

@@ -6,7 +6,11 @@ import type { AnalysisCacheRepository } from '@mcpbox/core';
 import { ReconcileError } from './errors.ts';
 
 /** The part of the sandbox the reconciler uses; `analyzeMany` when the sandbox offers the batch form. */
-export type AnalyzingSandbox = Pick<Sandbox, 'analyze'> & { analyzeMany?(codes: string[]): Promise<Analysis[]> };
+export type AnalyzingSandbox = Pick<Sandbox, 'analyze'> & {
+  analyzeMany?(codes: string[]): Promise<Analysis[]>;
+  /** When offered, the reconciler stops the process of a server that a revision removed (prune). */
+  stop?(server: string): Promise<void>;
+};
 
 const AnalysisSchema = z.object({
   valid: z.boolean(),
