@@ -47,6 +47,8 @@ export async function buildRevision(
     (tool.metaPath === undefined || !changedSet!.has(tool.metaPath)) &&
     previous!.live.tools.get(tool.id)?.codeBlob === tool.codeBlob;
 
+  // Only what will be served is analyzed and checked here: a disabled tool (or server) is parked,
+  // not loaded. `mcpbox validate` (CI) checks every tool, enabled or not.
   const enabled: Array<{ server: ServerSpec; tool: ToolSpec }> = [];
   for (const server of Object.values(state.servers)) {
     if (!server.enabled) continue;
