@@ -5,7 +5,6 @@ import * as z from 'zod';
 
 export const ChildConfigSchema = z.strictObject({
   role: z.enum(['server', 'analyze']),
-  server: z.string().max(100),
   pyodideDir: z.string().endsWith('/'),
   pyodideModuleUrl: z.string(),
   snapshotPath: z.string(),

@@ -224,19 +224,20 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
         return;
       }
       const n = call.needles;
+      // Decide about recycling first, so the event reaches the parent before the result does.
+      if (done.heapBytes > config.recycleBytes) {
+        replaceActive(`heap grew to ${Math.round(done.heapBytes / 1048576)} MiB`, 'worker_recycled');
+      }
       finish(call, outcome.ok
         ? { type: 'result', callId: call.callId, result: redactValue(outcome.result, n), stdout: redactText(outcome.stdout, n), duration_ms: outcome.duration_ms, heapBytes: done.heapBytes }
         : {
           type: 'result', callId: call.callId, result: null, stdout: redactText(outcome.stdout, n), duration_ms: outcome.duration_ms, heapBytes: done.heapBytes,
           error: redactValue(outcome.error, n) as typeof outcome.error,
         });
-      if (done.heapBytes > config.recycleBytes) {
-        replaceActive(`heap grew to ${Math.round(done.heapBytes / 1048576)} MiB`, 'worker_recycled');
-      }
     };
     armTimers(call);
     const post: ControlToWorker = {
-      type: 'run', callId: message.callId, code: message.code, argsJson: JSON.stringify(message.args),
+      type: 'run', callId: message.callId, server: message.server, code: message.code, argsJson: JSON.stringify(message.args),
       secretsJson: JSON.stringify(message.secrets), allowedJson: JSON.stringify(message.allowedModules),
     };
     slot.worker.postMessage(post);

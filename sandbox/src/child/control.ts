@@ -20,7 +20,6 @@ const inputs: WorkerInputs = {
   snapshot,
   wasmModule: await compiling,
   heapCapBytes: Number(rawConfig['heapCapBytes']),
-  server: text('server'),
 };
 const first = launchWorker(inputs);
 const { runControlPlane } = await import('./control-plane.ts');

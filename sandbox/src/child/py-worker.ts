@@ -59,7 +59,7 @@ function hostHttp(requestJson: unknown): Promise<string> {
 
 // The runner was imported into the snapshot (see build-snapshot.ts); connect it to this worker.
 const runnerNamespace = py.runPython("__import__('sys').modules['mcpbox_runner'].__dict__") as { get(name: string): PyCallable };
-runnerNamespace.get('setup')(hostHttp, Math.floor(boot.heapCapBytes / 1048576), boot.server);
+runnerNamespace.get('setup')(hostHttp, Math.floor(boot.heapCapBytes / 1048576));
 const runCall = runnerNamespace.get('run_call');
 const cancelCall = runnerNamespace.get('cancel_call');
 const analyzeMany = runnerNamespace.get('analyze_many');
@@ -103,7 +103,7 @@ port.on('message', (message: ControlToWorker) => {
     case 'run': {
       void (async () => {
         try {
-          const outcome = (await runCall(message.callId, message.code, message.argsJson, message.secretsJson, message.allowedJson)) as string;
+          const outcome = (await runCall(message.callId, message.server, message.code, message.argsJson, message.secretsJson, message.allowedJson)) as string;
           post({ type: 'done', callId: message.callId, outcomeJson: outcome, heapBytes: heapBytes() });
         } catch (error) {
           // A JS-level failure here means the interpreter is no longer trustworthy (fatal error, exit).

@@ -11,11 +11,10 @@ export interface WorkerBoot {
   wasmModule: object; // a WebAssembly.Module, compiled once per child
   interruptBuffer: Uint8Array; // one byte on a SharedArrayBuffer; 2 = SIGINT
   heapCapBytes: number;
-  server: string; // named in policy messages
 }
 
 export type ControlToWorker =
-  | { type: 'run'; callId: number; code: string; argsJson: string; secretsJson: string; allowedJson: string }
+  | { type: 'run'; callId: number; server: string; code: string; argsJson: string; secretsJson: string; allowedJson: string }
   | { type: 'cancel'; callId: number }
   | { type: 'analyze'; callId: number; codesJson: string }
   | { type: 'http_result'; reqId: number; replyJson: string };

@@ -47,6 +47,7 @@ export const AnalysisSchema = z.strictObject({
 export const RunMessageSchema = z.strictObject({
   type: z.literal('run'),
   callId,
+  server: shortText(100),
   tool: shortText(200),
   code: shortText(MAX_CODE_CHARS),
   args: z.record(z.string(), z.unknown()),

@@ -36,6 +36,11 @@ export interface SandboxOptions {
   graceMs?: number;
   /** Keep a warm spare Python worker in each child to hide respawns. Default true. */
   spareWorker?: boolean;
+  /**
+   * Keep one pre-started child that the next server to start adopts (hides cold starts, also after a
+   * crash). Costs one idle child's memory. Default true.
+   */
+  warmChild?: boolean;
   /** Run children in their own user + network namespace when the OS allows it. Default true. */
   networkNamespace?: boolean;
 }

@@ -47,8 +47,12 @@ export interface RunCall {
 
 const MAX_HTTP_IN_FLIGHT_PER_CALL = 8;
 
+/** Name a pre-started child carries until a server adopts it. */
+export const UNASSIGNED_SERVER = '(warm)';
+
 export class SandboxChild {
-  readonly server: string;
+  /** The trust domain this child serves; set once, before its first call. */
+  server: string;
   readonly pid: number | undefined;
   readonly netns: boolean;
   private readonly process: ChildProcess;
@@ -65,6 +69,8 @@ export class SandboxChild {
   /** Called once when the process is gone, whatever the reason. */
   onExit: (() => void) | undefined;
   refusedMessages = 0;
+  /** True once the child reported ready (its first Python worker is loaded). */
+  isReady = false;
 
   constructor(opts: { server: string; line: SpawnLine; maxMessageBytes: number; log: SandboxLog; bridge?: HttpBridgeLike }) {
     this.server = opts.server;
@@ -127,6 +133,15 @@ export class SandboxChild {
     this.ready.then(() => clearTimeout(startTimer), () => clearTimeout(startTimer));
   }
 
+  /**
+   * Give a pre-started child (no call has run in it yet) to `server`. A child serves one server for
+   * its whole life: it is never handed to another one after a call.
+   */
+  adopt(server: string): void {
+    if (this.server !== UNASSIGNED_SERVER || this.nextCallId !== 1) throw new Error('a sandbox child serves one server for its whole life');
+    this.server = server;
+  }
+
   get alive(): boolean {
     return !this.exited;
   }
@@ -142,6 +157,7 @@ export class SandboxChild {
 
   private onMessage(message: ChildMessage): void {
     if (message.type === 'ready') {
+      this.isReady = true;
       this.readyResolve();
       return;
     }
@@ -213,7 +229,7 @@ export class SandboxChild {
     const started = performance.now();
     const { call, done } = this.begin('run', req.grants, req.timeoutMs + req.graceMs + CHILD_WEDGE_MARGIN_MS);
     this.send({
-      type: 'run', callId: call.callId, tool: req.tool, code: req.code, args: req.args, secrets: req.secrets,
+      type: 'run', callId: call.callId, server: this.server, tool: req.tool, code: req.code, args: req.args, secrets: req.secrets,
       allowedModules: req.allowedModules, timeoutMs: req.timeoutMs,
     });
     const message = await done;

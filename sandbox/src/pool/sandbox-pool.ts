@@ -13,7 +13,7 @@ import { SAFE_MODULES } from '../policy/safe-modules.ts';
 import type { ChildConfig } from '../child/child-config.ts';
 import { sandboxFiles, spawnLine, unshareCommand } from '../child/spawn-line.ts';
 import { ensureSnapshot } from '../snapshot/snapshot-cache.ts';
-import { SandboxChild } from './sandbox-child.ts';
+import { SandboxChild, UNASSIGNED_SERVER } from './sandbox-child.ts';
 import { stderrLog, type SandboxOptions } from './options.ts';
 
 export class SandboxInputError extends Error {
@@ -76,6 +76,11 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
       'so a JavaScript-level escape could open sockets (Python-level sockets stay blocked by the wasm firewall)');
   }
   const slots = new Map<string, ServerSlot>();
+  // One pre-started child, not yet bound to any server, that the next server to start adopts: it
+  // hides the cold start (spawn + snapshot load + netns) for new servers and after a child crash.
+  const useWarmChild = options.warmChild ?? true;
+  let warm: SandboxChild | null = null;
+  let warmTimer: NodeJS.Timeout | undefined;
   let refusedFromGone = 0;
   let closed = false;
 
@@ -92,7 +97,6 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
     const [files, snapshotPath] = await Promise.all([sandboxFiles(), ensureSnapshot(cacheDir)]);
     const config: ChildConfig = {
       role: name === ANALYZE_SERVER ? 'analyze' : 'server',
-      server: name,
       pyodideDir: files.pyodideDir,
       pyodideModuleUrl: files.pyodideModuleUrl,
       snapshotPath,
@@ -137,13 +141,42 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
     }
   }
 
+  /** Start the next warm child a little later, so its boot does not compete with the call at hand. */
+  function scheduleWarmChild(delayMs = 300): void {
+    if (!useWarmChild || closed || warm || warmTimer) return;
+    warmTimer = setTimeout(() => {
+      warmTimer = undefined;
+      if (closed || warm) return;
+      void spawnChild(UNASSIGNED_SERVER).then((child) => {
+        if (closed) return void child.stop();
+        warm = child;
+        child.onExit = () => { if (warm === child) warm = null; };
+        child.ready.catch(() => child.kill('warm child failed to start'));
+      }, (error: Error) => log.warn({ error: error.message }, 'could not pre-start a sandbox child'));
+    }, delayMs);
+    warmTimer.unref();
+  }
+
+  /** The warm child if it is ready now (never wait for it: a fresh spawn may be as fast). */
+  function takeWarmChild(): SandboxChild | null {
+    const child = warm;
+    if (!child || !child.alive || !child.isReady) return null;
+    warm = null;
+    child.onExit = undefined;
+    return child;
+  }
+
   function ensureChild(slot: ServerSlot): Promise<SandboxChild> {
     if (closed) return Promise.reject(new SandboxClosedError('the sandbox is closed'));
     if (slot.child?.alive) return Promise.resolve(slot.child);
     if (!slot.starting) {
       slot.starting = (async () => {
-        if (slot.name !== ANALYZE_SERVER) await makeRoom(slot);
-        const child = await spawnChild(slot.name);
+        const isServer = slot.name !== ANALYZE_SERVER;
+        if (isServer) await makeRoom(slot);
+        const adopted = isServer ? takeWarmChild() : null;
+        if (adopted) adopted.adopt(slot.name);
+        const child = adopted ?? (await spawnChild(slot.name));
+        if (isServer) scheduleWarmChild();
         child.onExit = () => {
           refusedFromGone += child.refusedMessages;
           if (slot.child === child) slot.child = null;
@@ -272,6 +305,10 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
 
     async close(): Promise<void> {
       closed = true;
+      clearTimeout(warmTimer);
+      const spareChild = warm;
+      warm = null;
+      await spareChild?.stop();
       await Promise.all([...slots.values()].map((s) => stopSlot(s)));
     },
 

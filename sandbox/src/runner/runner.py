@@ -322,8 +322,9 @@ async def _guarded(source, args, secrets):
         return False, _describe_error(e, source.splitlines())
 
 
-async def run_call(call_id, source, args_json, secrets_json, allowed_json):
+async def run_call(call_id, server, source, args_json, secrets_json, allowed_json):
     started = time.perf_counter()
+    _state['server'] = server  # one call at a time per instance; names the server in policy messages
     out = _CappedOutput()
     out_token = _output.set(out)
     allowed_token = _allowed_modules.set(frozenset(json.loads(allowed_json)))
@@ -371,11 +372,10 @@ def load_http_client(source):
             return
 
 
-def setup(host_http, heap_cap_mib, server):
+def setup(host_http, heap_cap_mib):
     """Worker start (after the snapshot is loaded): connect the host function and claim stdout."""
     _state['host_http'] = host_http
     _state['heap_cap_mib'] = heap_cap_mib
-    _state['server'] = server
     ns = _http_factory['namespace']
     if ns is not None:
         ns['host_http'] = host_http
