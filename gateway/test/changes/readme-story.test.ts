@@ -69,6 +69,8 @@ describe('the README story', () => {
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).toContain('#1 server(uptime): create with add claude_status');
     expect(show.stdout).toMatch(/\*\*Last test:\*\* passed/);
+    // Computed at the current head, not copied from the body.
+    expect(show.stdout).toMatch(/Tools and their last sandbox test:\n  - uptime__claude_status \(added\): passed at \S+ — arguments \{"service":"api"\} \| returned \{"service":"api","up":true\}/);
     expect(show.stdout).toMatch(/"service": \{\s*"type": "string"/);
     expect(show.stdout).toContain('+++ b/servers/uptime/tools/claude_status.py');
     expect(show.stdout).not.toMatch(/\u001b\[/); // no colour when not a terminal
@@ -101,6 +103,7 @@ describe('the README story', () => {
     expect(JSON.parse(closed.stdout)).toEqual([expect.objectContaining({ number, kind: 'module', state: 'closed' })]);
     const shown = await runCli(['pr', 'show', `#${number}`], env);
     expect(shown.stdout).toMatch(/rejected: Use json instead\./);
+    expect(shown.stdout).toMatch(/Asks for \(at head [0-9a-f]{12}\):\n  - module yaml — parse YAML status feeds/);
   }, 60_000);
 
   it('admin verbs fail in one line with the right exit code', async () => {

@@ -6,11 +6,20 @@ import { runGit, type AdminForge, type PullRequest } from '@mcpbox/core';
 import { loadConfig } from '../../config/index.ts';
 import { adminFailureMessage, adminIdentity, openAdminForge } from '../../services/changes/admin-forge.ts';
 import { pullUrl } from '../../services/changes/change-context.ts';
+import { reviewPull, type PullReview } from '../../services/changes/pull-review.ts';
 import { CliError } from '../cli-error.ts';
 import { createTerminal, type Terminal } from '../terminal.ts';
 
 const STATES = ['open', 'closed', 'merged', 'all'] as const;
 type StateFilter = (typeof STATES)[number];
+
+// `mcpbox pr show 3 | head` closes the pipe early: that is the reader's choice, not a failure.
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
 
 export function register(program: Command): void {
   const pr = program.command('pr').description('review pull requests proposed by MCP clients: list, show, merge, close');
@@ -20,6 +29,7 @@ export function register(program: Command): void {
     .option('--state <state>', `which ones: ${STATES.join(', ')}`, 'open')
     .option('--json', 'print a JSON array of {number, title, kind, branch, state, url}')
     .action(async (options: { state: string; json?: boolean }) => {
+      quietOnClosedPipe();
       if (!STATES.includes(options.state as StateFilter)) throw new CliError(`--state expects one of ${STATES.join(', ')}, got "${options.state}"`, 'usage');
       const pulls = await withForge((forge) => forge.listPullRequests({ state: options.state as StateFilter }));
       const rows = pulls.sort((a, b) => a.number - b.number).map((p) => ({ number: p.number, title: p.title, kind: p.kind, branch: p.branch, state: p.state, url: pullUrl(p.number) }));
@@ -39,12 +49,16 @@ export function register(program: Command): void {
     .description('show a pull request: what it asks for, its last test, the derived schema and the diff')
     .argument('<number>', 'the pull request number')
     .action(async (number: string) => {
+      quietOnClosedPipe();
       const n = pullNumber(number);
       const t = createTerminal();
       await withForge(async (forge, repo) => {
         const p = await forge.getPullRequest({ number: n });
         printHeader(t, p);
+        const review = await reviewPull(repo, forge, p);
+        if (review !== null) printReview(t, review);
         t.out('');
+        t.out(t.color.bold('Description:'));
         t.out(p.body.trim() === '' ? t.color.dim('(no description)') : p.body.trimEnd());
         for (const c of p.comments) t.out(`\n${t.color.bold(`${c.author.name}`)} ${t.color.dim(c.createdAt)}: ${c.body}`);
         if (p.head !== null) {
@@ -110,4 +124,27 @@ function printHeader(t: Terminal, p: PullRequest): void {
   if (p.state === 'closed' && p.closingReason) t.out(`${t.color.red('rejected')}: ${p.closingReason}`);
   if (p.state === 'merged') t.out(`merged by ${p.mergedBy?.name ?? '?'} as ${p.mergeCommit ?? '?'}`);
   t.out(t.color.dim(`url: ${pullUrl(p.number)}   head: ${p.head ?? '(branch gone)'}`));
+}
+
+/** What the pull request asks for and how its tools tested, computed at its current head. */
+function printReview(t: Terminal, r: PullReview): void {
+  t.out('');
+  t.out(t.color.bold(`Asks for (at head ${r.head.slice(0, 12)}):`));
+  const asks = [
+    ...r.modules.map((m) => `module ${t.color.yellow(m.name)} — ${m.reason}`),
+    ...r.grants.map((g) => `network ${t.color.yellow(`${g.server} → ${g.host}${g.port === undefined ? '' : `:${g.port}`}`)} — ${g.reason}`),
+    ...r.secrets.map((s) => `secret name ${t.color.yellow(s.name)} on ${s.server} (set its value with mcpbox secret set after merging)`),
+  ];
+  t.out(asks.length === 0 ? '  nothing beyond what main already allows' : asks.map((a) => `  - ${a}`).join('\n'));
+  if (r.tools.length > 0) {
+    t.out(t.color.bold('Tools and their last sandbox test:'));
+    for (const tool of r.tools) {
+      const test = tool.test;
+      const outcome =
+        test === null
+          ? t.color.yellow('never tested')
+          : `${test.success ? t.color.green('passed') : t.color.red('FAILED')}${test.current ? '' : t.color.yellow(' (an older version of the code)')} at ${test.at} — ${test.summary}`;
+      t.out(`  - ${tool.id} (${tool.change}): ${outcome}`);
+    }
+  }
 }
