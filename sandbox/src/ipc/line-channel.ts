@@ -27,6 +27,9 @@ export interface LineChannelOptions<In> {
 
 export class OversizeMessageError extends Error {
   readonly code = 'oversize_message';
+  constructor(bytes: number, maxBytes: number) {
+    super(`the request is ${bytes} bytes once encoded; the sandbox accepts at most ${maxBytes}. Send smaller arguments or code.`);
+  }
 }
 
 export function openLineChannel<In, Out>(opts: LineChannelOptions<In>): LineChannel<Out> {
@@ -98,7 +101,7 @@ export function openLineChannel<In, Out>(opts: LineChannelOptions<In>): LineChan
       if (closed) return;
       const text = JSON.stringify(message);
       const bytes = Buffer.byteLength(text);
-      if (bytes > maxBytes) throw new OversizeMessageError(`message of ${bytes} bytes exceeds the ${maxBytes}-byte IPC limit`);
+      if (bytes > maxBytes) throw new OversizeMessageError(bytes, maxBytes);
       stream.write(text + '\n');
     },
     close,

@@ -225,13 +225,24 @@ export class SandboxChild {
     return { call, done };
   }
 
+  /** Forget a call whose request could not be sent (e.g. arguments over the IPC size limit). */
+  private abandon(call: InFlight): void {
+    clearTimeout(call.wedgeTimer);
+    if (this.inFlight === call) this.inFlight = null;
+  }
+
   async run(req: RunCall): Promise<RunResult> {
     const started = performance.now();
     const { call, done } = this.begin('run', req.grants, req.timeoutMs + req.graceMs + CHILD_WEDGE_MARGIN_MS);
-    this.send({
-      type: 'run', callId: call.callId, server: this.server, tool: req.tool, code: req.code, args: req.args, secrets: req.secrets,
-      allowedModules: req.allowedModules, timeoutMs: req.timeoutMs,
-    });
+    try {
+      this.send({
+        type: 'run', callId: call.callId, server: this.server, tool: req.tool, code: req.code, args: req.args, secrets: req.secrets,
+        allowedModules: req.allowedModules, timeoutMs: req.timeoutMs,
+      });
+    } catch (error) {
+      this.abandon(call);
+      throw error;
+    }
     const message = await done;
     if (message.type !== 'result') throw new Error('unreachable: run answered with ' + message.type);
     // Defence in depth: the child redacted already, but it may be compromised.
@@ -247,7 +258,12 @@ export class SandboxChild {
 
   async analyze(codes: string[], timeoutMs: number): Promise<Analysis[]> {
     const { call, done } = this.begin('analyze', [], timeoutMs + CHILD_WEDGE_MARGIN_MS * 2);
-    this.send({ type: 'analyze', callId: call.callId, codes });
+    try {
+      this.send({ type: 'analyze', callId: call.callId, codes });
+    } catch (error) {
+      this.abandon(call);
+      throw error;
+    }
     const message = await done;
     if (message.type === 'analysis' && message.analyses.length === codes.length) return message.analyses;
     const reason = message.type === 'result' && message.error ? message.error.message : 'the analyzer failed';

@@ -9,7 +9,7 @@ import type { RunPolicy } from '../../src/contract.ts';
 import { MAX_IPC_MESSAGE_BYTES } from '../../src/limits.ts';
 import type { HttpRequest } from '../../src/network/types.ts';
 import type { HttpBridgeLike } from '../../src/pool/options.ts';
-import { SandboxChild } from '../../src/pool/sandbox-child.ts';
+import { SandboxChild, UNASSIGNED_SERVER } from '../../src/pool/sandbox-child.ts';
 import { collectingLog } from '../helpers.ts';
 
 const evil = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'evil-child.ts');
@@ -27,10 +27,10 @@ afterEach(async () => {
   child = undefined;
 });
 
-async function evilChild(scenario: string) {
+async function evilChild(scenario: string, server = 'evil') {
   const log = collectingLog();
   child = new SandboxChild({
-    server: 'evil', log, bridge, maxMessageBytes: MAX_IPC_MESSAGE_BYTES,
+    server, log, bridge, maxMessageBytes: MAX_IPC_MESSAGE_BYTES,
     line: { command: process.execPath, args: [evil, scenario], netns: false, cwd: path.dirname(evil) },
   });
   await child.ready;
@@ -87,5 +87,21 @@ describe('adversarial: forged IPC from a compromised child', () => {
     expect(out).toHaveLength(1);
     expect(c.refusedMessages).toBe(1);
     expect(bridgeCalls).toHaveLength(0);
+  });
+
+  it('a pre-started child is adopted by one server and can never be handed to another', async () => {
+    const { child: c } = await evilChild('honest', UNASSIGNED_SERVER);
+    c.adopt('first');
+    expect((await call(c)).result).toBe('real');
+    expect(() => c.adopt('second')).toThrow(/one server for its whole life/);
+    expect(c.server).toBe('first');
+  });
+
+  it('a request over the frame limit is refused in the parent and the child stays usable', async () => {
+    const { child: c } = await evilChild('honest');
+    const huge = { blob: 'x'.repeat(MAX_IPC_MESSAGE_BYTES) };
+    await expect(c.run({ tool: 't', code: 'x', args: huge, secrets: {}, allowedModules: [], grants, timeoutMs: 5000, graceMs: 300 }))
+      .rejects.toMatchObject({ code: 'oversize_message' });
+    expect((await call(c)).result).toBe('real');
   });
 });
