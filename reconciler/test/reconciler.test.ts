@@ -38,7 +38,7 @@ interface Setup {
   store: StateStore;
 }
 
-function setup(options: { start?: boolean } = {}): Setup & { make: () => Reconciler } {
+function setup(): Setup & { make: () => Reconciler } {
   const root = mkdtempSync(join(tmpdir(), 'mcpbox-rec-'));
   roots.push(root);
   const repo = new ToolsRepoFixture(root);
@@ -58,7 +58,6 @@ function setup(options: { start?: boolean } = {}): Setup & { make: () => Reconci
     reconcilers.push(r);
     return r;
   };
-  void options;
   return { repo, dataDir, store, reconciler: make(), make };
 }
 
