@@ -197,6 +197,49 @@ describe('rollback, deletion and runtime switches', () => {
     expect(unknown.text).toMatch(/not a version/);
   });
 
+  it('opens a rollback pull request that restores the first version\'s files', async () => {
+    const versions = (await call(client, 'mcpbox_list_tool_versions', { tool_id: 'uptime__claude_status' })).data.versions as Array<{ commit: string; message: string }>;
+    const first = versions.find((v) => v.message.startsWith('tool(uptime): add claude_status'));
+    expect(first, JSON.stringify(versions)).toBeDefined();
+    const rollback = await call(client, 'mcpbox_rollback_tool', { tool_id: 'uptime__claude_status', version: first!.commit.slice(0, 12) });
+    expect(rollback.isError, rollback.text).toBe(false);
+    expect(rollback.data).toMatchObject({ outcome: 'created', restored_commit: first!.commit, branch: `mcpbox/rollback/uptime__claude_status__${first!.commit.slice(0, 12)}` });
+    const branch = `refs/heads/${rollback.data.branch as string}`;
+    expect(fx.git('show', `${branch}:servers/uptime/tools/claude_status.py`)).toBe(CODE);
+    // The settings file the later version added is gone again, as it was then.
+    expect(fx.git('ls-tree', '-r', '--name-only', branch)).not.toMatch(/claude_status\.yaml/);
+    const pr = await fx.admin.getPullRequest({ number: rollback.data.pull_request as number });
+    expect(pr).toMatchObject({ kind: 'rollback', title: `tool(uptime): roll back claude_status to ${first!.commit.slice(0, 12)}` });
+  });
+
+  it('declares a secret on a server on main by pull request; duplicates are answered', async () => {
+    const opened = await call(client, 'mcpbox_create_server_secret', { server_id: 'uptime', key: 'WEBHOOK_URL', description: 'where alerts go' });
+    expect(opened.data).toMatchObject({ outcome: 'created', branch: 'mcpbox/secret/uptime__WEBHOOK_URL' });
+    expect(fx.git('show', 'refs/heads/mcpbox/secret/uptime__WEBHOOK_URL:servers/uptime/server.yaml')).toMatch(/- name: STATUS_TOKEN\n\s+description: token for the status API\n\s+- name: WEBHOOK_URL\n\s+description: where alerts go/);
+    const again = await call(client, 'mcpbox_create_server_secret', { server_id: 'uptime', key: 'WEBHOOK_URL' });
+    expect(again.data).toMatchObject({ outcome: 'existing', pull_request: opened.data.pull_request });
+    const declared = await call(client, 'mcpbox_create_server_secret', { server_id: 'uptime', key: 'STATUS_TOKEN' });
+    expect(declared.isError).toBe(true);
+    expect(declared.text).toMatch(/already declares the secret STATUS_TOKEN/);
+    const lower = await call(client, 'mcpbox_create_server_secret', { server_id: 'uptime', key: 'api_key' });
+    expect(lower.text).toMatch(/key: must be upper-case letters/);
+  });
+
+  it('deletes a server by pull request, with its network grants', async () => {
+    const del = await call(client, 'mcpbox_delete_server', { server_id: 'uptime', reason: 'moving the checks elsewhere' });
+    expect(del.data).toMatchObject({ outcome: 'created', branch: 'mcpbox/remove/uptime' });
+    const tree = fx.git('ls-tree', '-r', '--name-only', 'refs/heads/mcpbox/remove/uptime');
+    expect(tree).not.toMatch(/servers\/uptime\//);
+    expect(fx.git('show', 'refs/heads/main:policy/network.yaml')).toMatch(/server: uptime/);
+    expect(fx.git('show', 'refs/heads/mcpbox/remove/uptime:policy/network.yaml')).not.toMatch(/server: uptime/);
+    expect((await call(client, 'mcpbox_delete_server', { server_id: 'ghost', reason: 'there is no such server' })).text).toMatch(/no server "ghost" on main/);
+    const pending = await call(client, 'mcpbox_list_pending_requests');
+    expect((pending.data.pending_deletions as unknown[]).length).toBe(1);
+    expect((pending.data.pending_rollbacks as unknown[]).length).toBe(1);
+    expect((pending.data.pending_secret_requests as unknown[]).length).toBe(1);
+    expect((pending.data.pending_network_requests as unknown[]).length).toBe(1);
+  });
+
   it('deletes a tool on main only by pull request', async () => {
     const del = await call(client, 'mcpbox_delete_tool', { tool_id: 'uptime__claude_status', reason: 'replaced by a better check' });
     expect(del.data).toMatchObject({ outcome: 'created', branch: 'mcpbox/remove/uptime__claude_status' });
