@@ -426,7 +426,9 @@ describe('reconciler: triggers and lifecycle', () => {
     await reconciler.stop();
     const next = repo.commit({ 'servers/weather/tools/alerts.py': toolCode('region') });
     // A sandbox that is already closed fails every analysis: a transient failure, retried later.
-    const closed = createSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'mcpbox-rec-closed-')) });
+    const closedDir = mkdtempSync(join(tmpdir(), 'mcpbox-rec-closed-'));
+    roots.push(closedDir);
+    const closed = createSandbox({ dataDir: closedDir });
     await closed.close();
     const failing = new Reconciler({ dataDir, store, source: new GitRevisionSource(repo.gitDir), sandbox: closed, pollIntervalMs: 0, requestPollMs: 0, retry: { baseMs: 600_000 } });
     reconcilers.push(failing);
