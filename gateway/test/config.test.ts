@@ -61,7 +61,7 @@ describe('loadConfig', () => {
 
   it('says which features are not supported yet', () => {
     expect(failure({ MCPBOX_FORGE: 'github' })).toMatch(/^MCPBOX_FORGE: "github" is not yet supported/);
-    expect(failure({ MCPBOX_AUTH: 'bearer' })).toMatch(/^MCPBOX_AUTH: "bearer" is not yet supported/);
+    expect(failure({ MCPBOX_AUTH: 'bearer' })).toMatch(/^MCPBOX_BEARER_TOKENS: MCPBOX_AUTH=bearer needs at least one token/);
     expect(failure({ MCPBOX_REPO: 'https://github.com/me/tools.git' })).toMatch(/^MCPBOX_REPO: remote repositories are not yet supported/);
   });
 

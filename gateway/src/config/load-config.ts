@@ -2,7 +2,9 @@
 // problem becomes a ConfigError with one clear line; nothing half-configured ever starts.
 import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod';
+import { loadAuthSettings, type AuthSettings } from '../auth/auth-settings.ts';
 import { ConfigError } from './config-error.ts';
+import { loadOperationLimits, type OperationLimits } from './operation-limits.ts';
 
 export type ForgeKind = 'local' | 'github' | 'gitea';
 export type AuthMode = 'none' | 'bearer' | 'oidc';
@@ -22,6 +24,10 @@ export interface GatewayConfig {
   logLevel: LogLevel;
   /** Explicit acknowledgement that an unauthenticated non-loopback bind is fronted by something safe. */
   allowUnauthenticated: boolean;
+  /** Tokens, issuer, trusted front and the remote-editing rule (see auth/auth-settings.ts). */
+  authSettings: AuthSettings;
+  /** Rate limits, call caps, log retention, shutdown grace (see operation-limits.ts). */
+  limits: OperationLimits;
 }
 
 export type Environment = Record<string, string | undefined>;
@@ -112,12 +118,11 @@ export function loadConfig(
   if (parsed.MCPBOX_FORGE !== 'local') {
     throw new ConfigError('MCPBOX_FORGE', `"${parsed.MCPBOX_FORGE}" is not yet supported; only "local" (the embedded tools repo) works in this version`);
   }
-  if (parsed.MCPBOX_AUTH !== 'none') {
-    throw new ConfigError('MCPBOX_AUTH', `"${parsed.MCPBOX_AUTH}" is not yet supported; only "none" (loopback binds) works in this version`);
-  }
+  const authSettings = loadAuthSettings(parsed.MCPBOX_AUTH, env);
+  const limits = loadOperationLimits(env);
   const host = parsed.MCPBOX_HOST;
   const loopback = transport === 'stdio' || isLoopbackHost(host);
-  if (!loopback && !parsed.MCPBOX_ALLOW_UNAUTHENTICATED) {
+  if (!loopback && parsed.MCPBOX_AUTH === 'none' && !parsed.MCPBOX_ALLOW_UNAUTHENTICATED) {
     throw new ConfigError(
       'MCPBOX_AUTH',
       `"none" is only allowed on a loopback bind, but MCPBOX_HOST is ${JSON.stringify(host)}; bind 127.0.0.1, or set MCPBOX_ALLOW_UNAUTHENTICATED=true only when something in front (e.g. a container port published on 127.0.0.1) restricts access`,
@@ -141,6 +146,8 @@ export function loadConfig(
     allowedOrigins: withLoopback(parsed.MCPBOX_ALLOWED_ORIGINS),
     logLevel: parsed.LOG_LEVEL,
     allowUnauthenticated: parsed.MCPBOX_ALLOW_UNAUTHENTICATED,
+    authSettings,
+    limits,
   };
 }
 

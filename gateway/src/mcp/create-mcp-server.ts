@@ -2,6 +2,9 @@
 // set is dynamic (it changes with every applied revision): handlers read the catalog per request
 // instead of re-registering tools, and one list_changed is sent per change.
 import { Server } from '@modelcontextprotocol/server';
+import { identityFromAuthExtra, STDIO_IDENTITY, withIdentity } from '../auth/identity.ts';
+import { REQUEST_ID_EXTRA_KEY } from '../http/auth.ts';
+import type { CallPipeline } from '../observability/call-pipeline.ts';
 import { withCaller } from '../services/changes/caller-context.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
 
@@ -11,16 +14,23 @@ const INSTRUCTIONS =
   'mcpbox serves Python tools that live in a git repository. The mcpbox_* tools read what is on the main branch; ' +
   'new or changed tools are proposed as pull requests and go live when a person merges them. Tools named <server>__<tool> are the live Python tools.';
 
-export function createMcpServer(catalog: ToolCatalog): Server {
+export function createMcpServer(catalog: ToolCatalog, pipeline: CallPipeline | null = null): Server {
   const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS });
   server.setRequestHandler('tools/list', async () => ({ tools: catalog.list() }));
-  // The caller (clientInfo, and the user once authentication provides one) is named in commit trailers.
+  // The caller (clientInfo, and the identity the HTTP auth layer established) is named in commit
+  // trailers and execution logs; without an HTTP layer (stdio) it is the local operator.
   server.setRequestHandler('tools/call', async (request, ctx) => {
     const client = server.getClientVersion();
-    const user = ctx.http?.authInfo?.extra?.['email'];
-    return withCaller(
-      { ...(client === undefined ? {} : { client: { name: client.name, version: client.version } }), ...(typeof user === 'string' ? { user } : {}) },
-      () => catalog.call(request.params.name, request.params.arguments),
+    const extra = ctx.http?.authInfo?.extra;
+    const identity = identityFromAuthExtra(extra) ?? STDIO_IDENTITY;
+    const requestId = typeof extra?.[REQUEST_ID_EXTRA_KEY] === 'string' ? (extra[REQUEST_ID_EXTRA_KEY] as string) : null;
+    const { name, arguments: args } = request.params;
+    const call = () => catalog.call(name, args);
+    return withIdentity(identity, () =>
+      withCaller(
+        { ...(client === undefined ? {} : { client: { name: client.name, version: client.version } }), ...(identity.user === undefined ? {} : { user: identity.user }) },
+        () => (pipeline === null ? call() : pipeline.run(name, args, requestId, call)),
+      ),
     );
   });
   return server;

@@ -5,12 +5,13 @@ import type { Logger } from 'pino';
 import type { ServerSwitchRepository } from '@mcpbox/core';
 import type { LiveRegistry } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
+import type { CallPipeline } from '../observability/call-pipeline.ts';
 import { createToolServices, type ToolServices } from '../services/tool-services.ts';
 import { MANAGEMENT_TOOLS } from '../tools/index.ts';
 import type { ManagementTool } from '../tools/define-tool.ts';
 import { createMcpServer } from './create-mcp-server.ts';
 import { ManagementToolSet, type FailureLog } from './management-tools.ts';
-import { PythonToolSet } from './python-tools.ts';
+import { PythonToolSet, type SecretsProvider } from './python-tools.ts';
 import { ToolCatalog } from './tool-catalog.ts';
 
 export interface GatewayMcpOptions {
@@ -23,6 +24,10 @@ export interface GatewayMcpOptions {
   services?: ToolServices;
   /** Runtime start/stop switches (the state store); without them mcpbox_start/stop_server say so. */
   serverSwitches?: ServerSwitchRepository | null;
+  /** Logs, metrics, caps and the remote-editing rule around every call (absent: calls run bare). */
+  pipeline?: CallPipeline | null;
+  /** Plaintext secrets a server declares, for its own sandbox runs only. */
+  secretsFor?: SecretsProvider | null;
 }
 
 export interface GatewayMcp {
@@ -36,7 +41,7 @@ export function createGatewayMcp(options: GatewayMcpOptions): GatewayMcp {
   const services = options.services ?? createToolServices(options.gitDir, options.registry, { sandbox: options.sandbox ?? null, serverSwitches: options.serverSwitches ?? null });
   const catalog = new ToolCatalog(
     new ManagementToolSet(options.tools ?? MANAGEMENT_TOOLS, services, logFailure),
-    new PythonToolSet(options.registry, options.sandbox ?? null, logFailure, options.serverSwitches ?? null),
+    new PythonToolSet(options.registry, options.sandbox ?? null, logFailure, options.serverSwitches ?? null, options.secretsFor ?? null),
   );
-  return { catalog, services, newServer: () => createMcpServer(catalog) };
+  return { catalog, services, newServer: () => createMcpServer(catalog, options.pipeline ?? null) };
 }

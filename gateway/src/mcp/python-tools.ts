@@ -12,6 +12,9 @@ export interface ServerRunning {
   get(server: string): { running: boolean };
 }
 
+/** This server's secret values restricted to the names main declares for it. */
+export type SecretsProvider = (server: string, declared: readonly string[]) => Record<string, string>;
+
 interface RevisionView {
   revision: LiveRevision;
   definitions: Tool[];
@@ -22,15 +25,17 @@ export class PythonToolSet {
   private readonly sandbox: Sandbox | null;
   private readonly logFailure: FailureLog;
   private readonly switches: ServerRunning | null;
+  private readonly secretsFor: SecretsProvider | null;
   private view: RevisionView | null = null;
   // Compiled input validators by code blob: a schema is derived from the code, so the blob keys it.
   private validators = new Map<string, StandardSchemaWithJSON>();
 
-  constructor(registry: LiveRegistry, sandbox: Sandbox | null, logFailure: FailureLog, switches: ServerRunning | null = null) {
+  constructor(registry: LiveRegistry, sandbox: Sandbox | null, logFailure: FailureLog, switches: ServerRunning | null = null, secretsFor: SecretsProvider | null = null) {
     this.registry = registry;
     this.sandbox = sandbox;
     this.logFailure = logFailure;
     this.switches = switches;
+    this.secretsFor = secretsFor;
   }
 
   list(): Tool[] {
@@ -59,6 +64,8 @@ export class PythonToolSet {
       return errorResult('The Python sandbox is not running on this gateway, so Python tools cannot run. Ask the admin to check the gateway log.');
     }
     try {
+      const declared = revision.state.servers[tool.server]?.secrets.map((d) => d.name) ?? [];
+      const secrets = this.secretsFor === null || declared.length === 0 ? undefined : this.secretsFor(tool.server, declared);
       const run = await this.sandbox.run({
         server: tool.server,
         tool: tool.name,
@@ -66,6 +73,7 @@ export class PythonToolSet {
         args: input,
         timeoutMs: tool.timeoutMs,
         policy: policyOf(revision, tool.server),
+        ...(secrets === undefined ? {} : { secrets }),
       });
       const meta = { 'mcpbox/duration_ms': run.duration_ms, ...(run.stdout === '' ? {} : { 'mcpbox/stdout': run.stdout }) };
       if (run.error !== undefined) {

@@ -1,0 +1,87 @@
+// Turns request headers and the peer address into an Identity, or a refusal with the status and
+// WWW-Authenticate challenge an MCP client expects. Modes: none (loopback only), bearer (named static
+// tokens), oidc (JWTs from one issuer); in any mode a trusted front may vouch for a user.
+import type { AuthSettings } from './auth-settings.ts';
+import { BearerTokenTable, secretEquals } from './bearer-tokens.ts';
+import type { Identity } from './identity.ts';
+import { OidcVerifier, TokenRejected } from './oidc-verifier.ts';
+
+export const FRONT_TOKEN_HEADER = 'x-mcpbox-service-token';
+export const FRONT_USER_HEADER = 'x-mcpbox-user';
+
+export interface AuthRequest {
+  authorization: string | undefined;
+  frontToken: string | undefined;
+  frontUser: string | undefined;
+  peerAddress: string | undefined;
+  /** Where clients find the protected-resource metadata (for the challenge). */
+  resourceMetadataUrl: string;
+}
+
+export type AuthOutcome = { ok: true; identity: Identity } | { ok: false; status: 401 | 403; message: string; challenge?: string };
+
+export class Authenticator {
+  readonly settings: AuthSettings;
+  readonly #tokens: BearerTokenTable;
+  readonly #oidc: OidcVerifier | null;
+
+  constructor(settings: AuthSettings) {
+    this.settings = settings;
+    this.#tokens = new BearerTokenTable(settings.bearerTokens);
+    this.#oidc = settings.oidc === undefined ? null : new OidcVerifier(settings.oidc);
+  }
+
+  async authenticate(req: AuthRequest): Promise<AuthOutcome> {
+    const peerRemote = !isLoopbackAddress(req.peerAddress);
+    // A user name is only believed from the trusted front; anything else claiming one is refused
+    // rather than ignored, so a misconfigured front is noticed at once.
+    if (req.frontToken !== undefined || req.frontUser !== undefined) {
+      const front = this.settings.frontToken;
+      if (front === undefined || req.frontToken === undefined || !secretEquals(req.frontToken, front)) {
+        return { ok: false, status: 403, message: 'X-MCPbox-User and X-MCPbox-Service-Token are accepted only from the trusted front with its service token (MCPBOX_FRONT_TOKEN).' };
+      }
+      const user = oneLine(req.frontUser ?? '');
+      return { ok: true, identity: { name: user === '' ? 'front' : user, kind: 'front', ...(user === '' ? {} : { user }), remote: true } };
+    }
+    if (this.settings.mode === 'none') return { ok: true, identity: { name: 'local', kind: 'anonymous', remote: peerRemote } };
+
+    const token = bearerToken(req.authorization);
+    if (this.settings.mode === 'bearer') {
+      if (token === undefined) return this.challenge('Missing bearer token: send "Authorization: Bearer <token>".', 'Bearer realm="mcpbox"');
+      const name = this.#tokens.match(token);
+      if (name === undefined) return this.challenge('The bearer token is not valid.', 'Bearer realm="mcpbox", error="invalid_token", error_description="The bearer token is not valid"');
+      return { ok: true, identity: { name, kind: 'bearer', remote: peerRemote } };
+    }
+
+    const metadata = `resource_metadata="${req.resourceMetadataUrl}"`;
+    if (token === undefined) return this.challenge('Missing access token: authorize with the issuer named in the protected-resource metadata.', `Bearer ${metadata}`);
+    try {
+      const verified = await this.#oidc!.verify(token);
+      const user = verified.email ?? verified.subject;
+      return { ok: true, identity: { name: verified.subject, kind: 'oidc', user, remote: peerRemote } };
+    } catch (err) {
+      const reason = err instanceof TokenRejected ? err.message : 'the token could not be checked';
+      return this.challenge(`The access token was refused: ${reason}.`, `Bearer error="invalid_token", error_description="${reason.replace(/"/g, "'")}", ${metadata}`);
+    }
+  }
+
+  private challenge(message: string, challenge: string): AuthOutcome {
+    return { ok: false, status: 401, message, challenge };
+  }
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer[ ]+([^ ]+)[ ]*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return a === '::1' || /^127\.\d+\.\d+\.\d+$/.test(a);
+}
+
+function oneLine(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 200);
+}
