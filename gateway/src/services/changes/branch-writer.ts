@@ -4,7 +4,7 @@
 // loses the race reads again and decides again. Branches are prepared first: created from main when
 // missing, started again from main when main already contains them (their pull request was merged).
 import type { BranchForge, FileChangeInput, RepoFile } from '@mcpbox/core';
-import { branchRef, isAncestor, isGitError, resolveCommit, tryResolveCommit } from '@mcpbox/core';
+import { branchRef, diffTree, isAncestor, isGitError, resolveCommit, runGit, tryResolveCommit, type FileChange } from '@mcpbox/core';
 import { ToolError } from '../../tools/tool-error.ts';
 import { callerTrailers } from './caller-context.ts';
 
@@ -63,6 +63,15 @@ export class BranchWriter {
     const head = await this.branchHead(branch);
     if (head === undefined) return false;
     return !(await isAncestor(this.gitDir, head, MAIN));
+  }
+
+  /**
+   * What a branch head brings in: its changes since it left main (three-dot), so changes merged to
+   * main meanwhile do not show up as if the branch undid them.
+   */
+  async changesSinceMain(head: string): Promise<FileChange[]> {
+    const { stdout } = await runGit(this.gitDir, ['merge-base', '--end-of-options', MAIN, head]);
+    return diffTree(this.gitDir, stdout.toString('utf8').trim(), head);
   }
 
   /** Makes sure `branch` exists and holds unmerged work or nothing; returns its head. */

@@ -2,7 +2,6 @@
 // grant, a secret name, deleting, rolling back). Duplicates and already-granted asks are answered
 // with what already exists instead of a second pull request.
 import {
-  diffTree,
   fileHistory,
   isValidHost,
   MODULES_POLICY_PATH,
@@ -108,7 +107,7 @@ export class RequestService {
       const open = await this.openFor(branch);
       const head = await this.ctx.writer.branchHead(branch);
       const [draft, main] = await Promise.all([this.ctx.writer.read(head ?? branch), this.ctx.writer.read('refs/heads/main')]);
-      const changed = await diffTree(this.ctx.gitDir, 'refs/heads/main', draft.commit);
+      const changed = await this.ctx.writer.changesSinceMain(draft.commit);
       const tools = toolsTouched(changed.map((c) => c.path), server);
       if (open !== undefined) return { ...this.existing(open, `Publishing server "${server}"`), tools, message: `Pull request #${open.number} for ${branch} is already open; the latest commits are part of it. Wait for the review.` };
       // The same check CI runs: a draft that cannot load is refused before a person sees it.

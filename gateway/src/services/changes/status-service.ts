@@ -5,7 +5,7 @@
 //   rejected       the last pull request was closed unmerged and nothing changed since (reason = closing comment)
 //   approved       on main, not yet served (the reconciler has not applied it, or it failed to load)
 //   live           served by the gateway with main's code
-import { diffTree, toolCodePath, toolMetaPath, type PullRequest } from '@mcpbox/core';
+import { toolCodePath, toolMetaPath, type PullRequest } from '@mcpbox/core';
 import { ToolError } from '../../tools/tool-error.ts';
 import { draftBranch } from './change-branches.ts';
 import { pullUrl, type ChangeContext } from './change-context.ts';
@@ -65,7 +65,7 @@ export class StatusService {
       let draftTouches = false;
       if (await this.ctx.writer.hasChanges(branch)) {
         const head = (await this.ctx.writer.branchHead(branch))!;
-        const changed = await diffTree(this.ctx.gitDir, 'refs/heads/main', head);
+        const changed = await this.ctx.writer.changesSinceMain(head);
         draftTouches = changed.some((c) => paths.has(c.path));
         if (draftTouches) draftVersion = toolFiles(await this.ctx.writer.read(head), server, tool).code?.blob ?? null;
       }
