@@ -42,6 +42,15 @@ describe('time limits', () => {
   }, 30_000);
 });
 
+describe('tasks a call leaves behind', () => {
+  it('are cancelled when the call ends', async () => {
+    const start = "import asyncio, json\njson.ticks = 0\nasync def tick():\n    while True:\n        json.ticks += 1\n        await asyncio.sleep(0.01)\nasyncio.ensure_future(tick())\nawait asyncio.sleep(0.05)\nreturn json.ticks > 0";
+    expect((await t.run('tasks', tool(start))).result).toBe(true);
+    const read = tool('import asyncio, json\nfirst = json.ticks\nawait asyncio.sleep(0.1)\nreturn json.ticks - first');
+    expect((await t.run('tasks', read)).result).toBe(0);
+  });
+});
+
 describe('memory', () => {
   it('a memory bomb gets MemoryError and the instance keeps working', async () => {
     const r = await t.run('memory', tool("x = 'a' * (10**9)\nreturn len(x)"));

@@ -43,6 +43,13 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
       channel.send(message);
     } catch (error) {
       process.stderr.write(`could not send ${message.type}: ${(error as Error).message}\n`);
+      // A result that does not fit the frame (heavily escaped text) still gets an answer.
+      if (message.type === 'result') {
+        emit({
+          type: 'result', callId: message.callId, result: null, stdout: '', duration_ms: message.duration_ms, heapBytes: message.heapBytes,
+          error: { type: 'ResultError', message: 'the result and printed output together are too large to return once encoded; return or print less' },
+        });
+      }
     }
   };
 

@@ -25,7 +25,7 @@ export const WorkerToControlSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('done'),
     callId: id,
-    outcomeJson: z.string().max(4 * 1024 * 1024).optional(),
+    outcomeJson: z.string().max(8 * 1024 * 1024).optional(),
     fatal: z.string().max(1000).optional(),
     heapBytes: z.number().int().nonnegative(),
   }),

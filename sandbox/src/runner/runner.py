@@ -31,6 +31,7 @@ import types
 TOOL_FILENAME = '<tool>'
 OUTPUT_LIMIT = 1_000_000
 RESULT_LIMIT = 1_000_000
+ENCODED_OUTCOME_LIMIT = 6_000_000  # below the 8 MB IPC frame, leaving room for the envelope
 TRUNCATION_MARKER = '\n[output truncated: the tool printed more than 1 MB]'
 MAX_SAFE_INTEGER = 2**53 - 1
 _CACHE_SIZE = 256
@@ -331,6 +332,7 @@ async def run_call(call_id, server, source, args_json, secrets_json, allowed_jso
     try:
         args = json.loads(args_json)
         secrets = json.loads(secrets_json)
+        before = asyncio.all_tasks()
         task = asyncio.ensure_future(_guarded(source, args, secrets))
         _tasks[call_id] = task
         try:
@@ -339,14 +341,24 @@ async def run_call(call_id, server, source, args_json, secrets_json, allowed_jso
             ok, payload = False, {'type': 'TimeoutError', 'message': 'the tool exceeded its time limit and was cancelled'}
         finally:
             _tasks.pop(call_id, None)
+            # Tasks the tool started and left running would keep using this server's CPU (and its
+            # network bridge) after the call: a call's tasks end with the call.
+            for leftover in asyncio.all_tasks() - before:
+                leftover.cancel()
     finally:
         _output.reset(out_token)
         _allowed_modules.reset(allowed_token)
     duration = (time.perf_counter() - started) * 1000
     stdout = out.value()
     if ok:
-        return '{"ok":true,"result":' + payload + ',"stdout":' + json.dumps(stdout) + ',"duration_ms":' + repr(duration) + '}'
-    return json.dumps({'ok': False, 'error': payload, 'stdout': stdout, 'duration_ms': duration})
+        outcome = '{"ok":true,"result":' + payload + ',"stdout":' + json.dumps(stdout) + ',"duration_ms":' + repr(duration) + '}'
+    else:
+        outcome = json.dumps({'ok': False, 'error': payload, 'stdout': stdout, 'duration_ms': duration})
+    if len(outcome) > ENCODED_OUTCOME_LIMIT:  # escapes can multiply size (\u0000 is six characters)
+        outcome = json.dumps({'ok': False, 'stdout': '', 'duration_ms': duration, 'error': {
+            'type': 'ResultError',
+            'message': 'the result and printed output together are too large to return once encoded; return or print less'}})
+    return outcome
 
 
 def cancel_call(call_id):

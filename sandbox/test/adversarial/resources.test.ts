@@ -27,6 +27,7 @@ const exhaustion: AttackCase[] = [
   { name: 'huge exception message is capped', code: plain("raise ValueError('e' * 10**6)"), outcome: /^ValueError: e{100}/ },
   { name: 'a million tasks', code: plain('import asyncio\nasync def f():\n    await asyncio.sleep(100)\nts = [asyncio.ensure_future(f()) for _ in range(10**6)]\nawait asyncio.sleep(100)'), timeoutMs: 1500, outcome: /^(TimeoutError|MemoryError)/ },
   { name: 'background task keeps printing after the call', code: plain("import asyncio\nasync def spam():\n    while True:\n        print('late')\n        await asyncio.sleep(0.001)\nasyncio.ensure_future(spam())\nreturn 'returned'"), outcome: /^"returned"$/ },
+  { name: 'a result that only outgrows the IPC frame once escaped', code: plain("print('\\x00' * 900_000)\nreturn '\\x01' * 150_000"), outcome: /^ResultError: the result and printed output together are too large/ },
   { name: 'a str subclass result with a hostile __str__', code: plain("class S:\n    def __str__(self):\n        while True:\n            pass\nreturn S()"), timeoutMs: 300, outcome: /^TimeoutError/ },
 ];
 
