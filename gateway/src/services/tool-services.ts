@@ -2,7 +2,7 @@
 import { listToolVersions, type ServerSwitchRepository } from '@mcpbox/core';
 import type { LiveRegistry } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
-import { createChangeServices, type ChangeServices } from './changes/index.ts';
+import { createChangeServices, type ChangeServices, type SecretPresence } from './changes/index.ts';
 import { MainStateReader } from './main-state.ts';
 
 export interface ToolVersion {
@@ -23,6 +23,8 @@ export interface ToolServices {
 export interface ToolServiceExtras {
   sandbox?: Sandbox | null;
   serverSwitches?: ServerSwitchRepository | null;
+  /** The secret store (only whether a value is set is ever asked). */
+  secretValues?: SecretPresence | null;
 }
 
 export function createToolServices(gitDir: string, registry: LiveRegistry, extras: ToolServiceExtras = {}): ToolServices {
@@ -30,7 +32,7 @@ export function createToolServices(gitDir: string, registry: LiveRegistry, extra
   return {
     mainState,
     registry,
-    changes: createChangeServices({ gitDir, mainState, registry, sandbox: extras.sandbox ?? null, serverSwitches: extras.serverSwitches ?? null }),
+    changes: createChangeServices({ gitDir, mainState, registry, sandbox: extras.sandbox ?? null, serverSwitches: extras.serverSwitches ?? null, secretValues: extras.secretValues ?? null }),
     async toolVersions(server, tool) {
       const versions = await listToolVersions(gitDir, server, tool);
       return versions.map((v) => ({ commit: v.commit, author: v.author, date: v.date, message: v.message }));

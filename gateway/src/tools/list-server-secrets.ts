@@ -16,14 +16,17 @@ export const listServerSecrets = defineManagementTool({
     note: z.string(),
   }),
   annotations: { ...READ_ONLY, title: 'List server secrets' },
-  async handler({ server_id }, { mainState }) {
+  async handler({ server_id }, { mainState, changes }) {
     const server = findServer(await mainState.current(), server_id);
-    // The secrets store is not part of this gateway yet, so no value can be known to be set.
+    const store = changes.context.secretValues;
     return {
       server_id: server.name,
-      secrets: server.secrets.map((s) => ({ key: s.name, description: s.description, has_value: false })),
+      secrets: server.secrets.map((s) => ({ key: s.name, description: s.description, has_value: store?.has(server.name, s.name) ?? false })),
       total: server.secrets.length,
-      note: 'has_value is reported false for every secret: this gateway has no secrets store yet, so whether a value was set cannot be known. Values are set by an admin with `mcpbox secret set` and are never readable over MCP.',
+      note:
+        store === null
+          ? 'has_value is reported false for every secret: this gateway runs without a secret store, so whether a value was set cannot be known. Values are set by an admin with `mcpbox secret set` and are never readable over MCP.'
+          : 'Values are set by an admin with `mcpbox secret set` and are never readable over MCP; tools of this server read them as secrets["NAME"].',
     };
   },
 });

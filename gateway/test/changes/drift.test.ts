@@ -28,7 +28,7 @@ describe('a draft older than main', () => {
     // ...then the admin changes tool one on main through another pull request.
     await fx.admin.createBranch({ branch: 'admin/one' });
     await fx.admin.commitChanges({ branch: 'admin/one', changes: [{ path: 'servers/drift/tools/one.py', content: 'async def main() -> dict:\n    return {"v": 10}\n' }], message: 'tool(drift): one returns 10' });
-    const adminPr = await fx.admin.openPullRequest({ branch: 'admin/one', title: 'one returns 10' });
+    const adminPr = await fx.admin.openPullRequest({ branch: 'admin/one', title: 'one returns 10', body: '' });
     await fx.admin.mergePullRequest({ number: adminPr.number });
 
     const one = await call(client, 'mcpbox_get_tool_status', { tool_id: 'drift__one' });

@@ -15,6 +15,12 @@ export interface ChangeContext {
   registry: LiveRegistry;
   sandbox: Sandbox | null;
   serverSwitches: ServerSwitchRepository | null;
+  /** Whether a secret value is set (the encrypted secret store); null when this gateway has none. */
+  secretValues: SecretPresence | null;
+}
+
+export interface SecretPresence {
+  has(server: string, name: string): boolean;
 }
 
 /** How a pull request of the local forge is addressed; the admin reviews it with `mcpbox pr show <n>`. */

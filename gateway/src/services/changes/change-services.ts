@@ -6,7 +6,7 @@ import type { LiveRegistry } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
 import type { MainStateReader } from '../main-state.ts';
 import { BOT_IDENTITY, BranchWriter } from './branch-writer.ts';
-import type { ChangeContext } from './change-context.ts';
+import type { ChangeContext, SecretPresence } from './change-context.ts';
 import { CodeService } from './code-service.ts';
 import { DraftService } from './draft-service.ts';
 import { RequestService } from './request-service.ts';
@@ -19,6 +19,7 @@ export interface ChangeServiceOptions {
   registry: LiveRegistry;
   sandbox?: Sandbox | null;
   serverSwitches?: ServerSwitchRepository | null;
+  secretValues?: SecretPresence | null;
   /** Defaults to the local forge over gitDir, acting as mcpbox <mcpbox@localhost>. */
   forge?: BranchForge;
 }
@@ -42,6 +43,7 @@ export function createChangeServices(options: ChangeServiceOptions): ChangeServi
     registry: options.registry,
     sandbox: options.sandbox ?? null,
     serverSwitches: options.serverSwitches ?? null,
+    secretValues: options.secretValues ?? null,
   };
   const drafts = new DraftService(context);
   const code = new CodeService(context, drafts);
