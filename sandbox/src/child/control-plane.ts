@@ -261,7 +261,7 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
       if (done.type !== 'analysis' || done.callId !== callId || current !== call) return;
       const parsed = z.array(AnalysisSchema).safeParse(done.analysesJson ? JSON.parse(done.analysesJson) : null);
       if (!parsed.success || parsed.data.length !== codes.length) {
-        finishAnalysisFailure(call, codes.length, 'the analyzer failed; its instance was restarted');
+        finishAnalysisFailure(call, 0, 'the analyzer failed; its instance was restarted');
         replaceActive('analyzer failure', 'worker_replaced');
         return;
       }

@@ -20,6 +20,11 @@ export class SandboxStartError extends Error {
   readonly code = 'sandbox_start_failed';
 }
 
+/** The analyzer died on this batch (e.g. a source that exhausts the parser's stack). */
+export class AnalyzerFailedError extends Error {
+  readonly code = 'analyzer_failed';
+}
+
 export class SandboxChildGoneError extends Error {
   readonly code = 'sandbox_child_gone';
 }
@@ -266,10 +271,7 @@ export class SandboxChild {
     }
     const message = await done;
     if (message.type === 'analysis' && message.analyses.length === codes.length) return message.analyses;
-    const reason = message.type === 'result' && message.error ? message.error.message : 'the analyzer failed';
-    return codes.map(() => ({
-      valid: false, errors: [{ line: 1, col: 1, message: reason }], input_schema: { type: 'object', properties: {} }, description: '', imports: [],
-    }));
+    throw new AnalyzerFailedError(message.type === 'result' && message.error ? message.error.message : 'the analyzer failed');
   }
 
   kill(reason: string): void {

@@ -13,7 +13,7 @@ import { SAFE_MODULES } from '../policy/safe-modules.ts';
 import type { ChildConfig } from '../child/child-config.ts';
 import { sandboxFiles, spawnLine, unshareCommand } from '../child/spawn-line.ts';
 import { ensureSnapshot } from '../snapshot/snapshot-cache.ts';
-import { SandboxChild, UNASSIGNED_SERVER } from './sandbox-child.ts';
+import { AnalyzerFailedError, SandboxChild, UNASSIGNED_SERVER } from './sandbox-child.ts';
 import { stderrLog, type SandboxOptions } from './options.ts';
 
 export class SandboxInputError extends Error {
@@ -232,7 +232,22 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
 
   async function analyzeChunk(codes: string[]): Promise<Analysis[]> {
     const slot = slotOf(ANALYZE_SERVER);
-    return enqueue(slot, async () => (await ensureChild(slot)).analyze(codes, ANALYZE_TIMEOUT_MS));
+    try {
+      return await enqueue(slot, async () => (await ensureChild(slot)).analyze(codes, ANALYZE_TIMEOUT_MS));
+    } catch (error) {
+      if (!(error instanceof AnalyzerFailedError)) throw error;
+      // One hostile source must not fail its whole batch: retry one by one to find it.
+      if (codes.length > 1) {
+        const out: Analysis[] = [];
+        for (const code of codes) out.push(...(await analyzeChunk([code])));
+        return out;
+      }
+      return [{
+        valid: false,
+        errors: [{ line: 1, col: 1, message: 'the analyzer could not process this source (it exhausted the parser, e.g. an expression nested or chained too deeply); simplify it' }],
+        input_schema: { type: 'object', properties: {} }, description: '', imports: [],
+      }];
+    }
   }
 
   async function analyzeMany(codes: string[]): Promise<Analysis[]> {
