@@ -4,3 +4,8 @@ export * from './git/index.ts';
 export * from './repo/index.ts';
 export * from './forge/index.ts';
 export * from './secrets/index.ts';
+export { RepoMirror, MirrorError, redactUrl, redactMessage, type RepoMirrorOptions, type MirrorFetchStatus } from './repo/mirror.ts';
+export { fetchingSource } from './repo/mirror-source.ts';
+export { RemoteForgeError, type RemoteForgeErrorCode } from './repo/mirror-forge.ts';
+export { createGitHubForge, type GitHubForge, type GitHubForgeOptions } from './forge/github/github-forge.ts';
+export { createGiteaForge, type GiteaForge, type GiteaForgeOptions } from './forge/gitea/gitea-forge.ts';

@@ -1,0 +1,61 @@
+// What every GitHub operation receives: the Octokit client for one repository, the mirror its
+// reads come from, and one way to call the API that turns failures into typed errors.
+import { Octokit } from '@octokit/rest';
+import { GitError } from '../../git/errors.ts';
+import { forgeFailure, MirrorReads } from '../../repo/mirror-forge.ts';
+import type { RepoMirror } from '../../repo/mirror.ts';
+import { GATEWAY_BRANCH_PREFIX } from '../ref-writer.ts';
+
+export interface GitHubForgeOptions {
+  /** API root: https://api.github.com, or https://<host>/api/v3 for GitHub Enterprise (and the fake forge). */
+  apiUrl: string;
+  owner: string;
+  repo: string;
+  token: string;
+  mirror: RepoMirror;
+  /** Per-request timeout (default 30 s). */
+  timeoutMs?: number;
+}
+
+export interface GitHubContext {
+  octokit: Octokit;
+  owner: string;
+  repo: string;
+  reads: MirrorReads;
+  /** Runs one API call; `race` marks calls where 409/422 means "lost a compare-and-swap". */
+  call<T>(what: string, run: () => Promise<T>, options?: { race?: boolean }): Promise<T>;
+}
+
+export function createGitHubContext(options: GitHubForgeOptions): GitHubContext {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const octokit = new Octokit({
+    baseUrl: options.apiUrl.replace(/\/+$/, ''),
+    auth: options.token,
+    userAgent: 'mcpbox',
+    request: { fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }) },
+    // Octokit logs failed requests with their URL; our typed errors say what happened instead.
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+  });
+  return {
+    octokit,
+    owner: options.owner,
+    repo: options.repo,
+    reads: new MirrorReads(options.mirror),
+    async call(what, run, callOptions = {}) {
+      try {
+        return await run();
+      } catch (err) {
+        const e = err as { status?: number; response?: unknown; message?: string; name?: string };
+        const answered = e.response !== undefined && typeof e.status === 'number';
+        throw forgeFailure(what, { status: answered ? e.status : undefined, message: e.message ?? String(err) }, { secrets: [options.token], ...callOptions });
+      }
+    },
+  };
+}
+
+/** The gateway writes only branches under mcpbox/ (main is protected on the forge as well; see the README). */
+export function assertGatewayBranch(branch: string): void {
+  if (!branch.startsWith(GATEWAY_BRANCH_PREFIX) || branch.includes('..')) {
+    throw new GitError('forbidden_ref', `Refusing to write ${branch}: changes from MCP clients go to branches named "${GATEWAY_BRANCH_PREFIX}…" and reach main only when an admin merges the pull request.`);
+  }
+}
