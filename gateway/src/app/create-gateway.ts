@@ -5,15 +5,25 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import type { ServerSwitchRepository } from '@mcpbox/core';
+import type { SecretStore } from '@mcpbox/core';
 import type { LiveRegistry } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
-import type { GatewayConfig } from '../config/index.ts';
+import { Authenticator } from '../auth/authenticator.ts';
+import type { AuthSettings } from '../auth/auth-settings.ts';
+import type { GatewayConfig, OperationLimits } from '../config/index.ts';
+import { authentication } from '../http/auth.ts';
 import { errorReplies } from '../http/error-replies.ts';
+import { metricsRoute } from '../http/metrics.ts';
+import { rateLimit } from '../http/rate-limit.ts';
 import { healthRoutes } from '../http/health-routes.ts';
 import { mcpRoute } from '../http/mcp-route.ts';
 import { requestGuards } from '../http/request-guards.ts';
 import { createGatewayMcp, type GatewayMcp } from '../mcp/gateway-mcp.ts';
 import { LegacySessions, type LegacySessionOptions } from '../mcp/legacy-sessions.ts';
+import { CallPipeline } from '../observability/call-pipeline.ts';
+import type { ExecutionLogWriter } from '../observability/execution-log-writer.ts';
+import { GatewayMetrics } from '../observability/gateway-metrics.ts';
+import { MANAGEMENT_TOOLS } from '../tools/index.ts';
 import type { ManagementTool } from '../tools/define-tool.ts';
 import { createLogger } from './logger.ts';
 
@@ -30,12 +40,27 @@ export interface GatewayOptions {
   legacySessions?: LegacySessionOptions;
   /** Runtime start/stop switches from the state store. */
   serverSwitches?: ServerSwitchRepository | null;
+  /** Auth mode and its settings; default `none` (the config only allows that on loopback). */
+  auth?: AuthSettings;
+  limits?: Partial<OperationLimits>;
+  metrics?: GatewayMetrics;
+  /** Durable execution logs; without them calls are not recorded. */
+  executionLogs?: ExecutionLogWriter | null;
+  /** Encrypted server secrets: handed to each server's own sandbox runs, kept out of logs. */
+  secrets?: SecretStore | null;
 }
 
 export interface Gateway {
   app: FastifyInstance;
   mcp: GatewayMcp;
   legacySessions: LegacySessions;
+  metrics: GatewayMetrics;
+  pipeline: CallPipeline;
+  /**
+   * Graceful stop: refuse new work, wait up to `graceMs` for in-flight calls (their log entries are
+   * committed before their responses), then close. Resolves whether every call finished in time.
+   */
+  shutdown(graceMs: number): Promise<boolean>;
   /** Binds host:port from the config and resolves with the MCP URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -46,7 +71,31 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
 
-  const mcp = createGatewayMcp({ gitDir: config.repo, registry, sandbox: options.sandbox ?? null, serverSwitches: options.serverSwitches ?? null, logger, ...(options.tools ? { tools: options.tools } : {}) });
+  const auth: AuthSettings = options.auth ?? { mode: 'none', bearerTokens: [], remoteToolEditing: false };
+  const metrics = options.metrics ?? new GatewayMetrics();
+  const secrets = options.secrets ?? null;
+  const tools = options.tools ?? MANAGEMENT_TOOLS;
+  const pipeline = new CallPipeline({
+    registry,
+    metrics,
+    logWriter: options.executionLogs ?? null,
+    managementTools: tools,
+    remoteToolEditing: auth.remoteToolEditing,
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    // Every value the server holds, declared or not, is kept out of its logs.
+    ...(secrets === null ? {} : { secretValues: (server: string) => Object.values(secrets.valuesFor(server, secrets.list(server).map((s) => s.name))) }),
+  });
+  const mcp = createGatewayMcp({
+    gitDir: config.repo,
+    registry,
+    sandbox: options.sandbox ?? null,
+    serverSwitches: options.serverSwitches ?? null,
+    logger,
+    tools,
+    pipeline,
+    secretsFor: secrets === null ? null : (server, declared) => secrets.valuesFor(server, declared),
+    secretPresence: secrets,
+  });
   const modern = createMcpHandler(() => mcp.newServer(), {
     legacy: 'reject',
     maxRequestBodySize: bodyLimit,
@@ -75,26 +124,50 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await app.register(errorReplies, { bodyLimit });
   await app.register(requestGuards, { allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins });
+  // While shutting down, new MCP work is refused so in-flight calls can finish.
+  let draining = false;
+  app.addHook('onRequest', async (request, reply) => {
+    if (!draining || !request.url.startsWith('/mcp')) return;
+    void reply.header('connection', 'close').header('retry-after', '5');
+    return reply.status(503).send({ jsonrpc: '2.0', error: { code: -32003, message: 'The gateway is shutting down; retry in a few seconds.' }, id: null });
+  });
+  await app.register(authentication, { authenticator: new Authenticator(auth), metrics });
+  await app.register(rateLimit, { perMinute: options.limits?.rateLimitPerMinute ?? 0, metrics });
+  await app.register(metricsRoute, { metrics });
   await app.register(healthRoutes, { mainState: mcp.services.mainState, registry });
   await app.register(mcpRoute, { modern, legacy: legacySessions, bodyLimit });
 
   let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    stopWatching();
+    await legacySessions.close();
+    await modern.close();
+    await app.close();
+  };
   return {
     app,
     mcp,
     legacySessions,
+    metrics,
+    pipeline,
+    async shutdown(graceMs) {
+      draining = true;
+      // Stop accepting connections; idle keep-alive sockets go now, busy ones after their response.
+      app.server.close();
+      app.server.closeIdleConnections();
+      const drained = await pipeline.drain(graceMs);
+      logger.info({ drained, inFlight: pipeline.inFlight }, drained ? 'in-flight calls finished' : 'grace period over; closing with calls in flight');
+      options.executionLogs?.flush();
+      await close();
+      return drained;
+    },
     async listen() {
       const address = await app.listen({ host: config.host, port: config.port });
       const url = new URL(address);
       return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${url.port}/mcp`;
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      stopWatching();
-      await legacySessions.close();
-      await modern.close();
-      await app.close();
-    },
+    close,
   };
 }

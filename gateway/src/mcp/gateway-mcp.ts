@@ -6,6 +6,7 @@ import type { ServerSwitchRepository } from '@mcpbox/core';
 import type { LiveRegistry } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
 import type { CallPipeline } from '../observability/call-pipeline.ts';
+import type { SecretPresence } from '../services/changes/index.ts';
 import { createToolServices, type ToolServices } from '../services/tool-services.ts';
 import { MANAGEMENT_TOOLS } from '../tools/index.ts';
 import type { ManagementTool } from '../tools/define-tool.ts';
@@ -28,6 +29,8 @@ export interface GatewayMcpOptions {
   pipeline?: CallPipeline | null;
   /** Plaintext secrets a server declares, for its own sandbox runs only. */
   secretsFor?: SecretsProvider | null;
+  /** Whether a secret has a value (mcpbox_list_server_secrets); never the value. */
+  secretPresence?: SecretPresence | null;
 }
 
 export interface GatewayMcp {
@@ -38,7 +41,9 @@ export interface GatewayMcp {
 
 export function createGatewayMcp(options: GatewayMcpOptions): GatewayMcp {
   const logFailure: FailureLog = (err, context) => options.logger.error({ err, ...context }, 'tool call failed');
-  const services = options.services ?? createToolServices(options.gitDir, options.registry, { sandbox: options.sandbox ?? null, serverSwitches: options.serverSwitches ?? null });
+  const services =
+    options.services ??
+    createToolServices(options.gitDir, options.registry, { sandbox: options.sandbox ?? null, serverSwitches: options.serverSwitches ?? null, secretValues: options.secretPresence ?? null });
   const catalog = new ToolCatalog(
     new ManagementToolSet(options.tools ?? MANAGEMENT_TOOLS, services, logFailure),
     new PythonToolSet(options.registry, options.sandbox ?? null, logFailure, options.serverSwitches ?? null, options.secretsFor ?? null),

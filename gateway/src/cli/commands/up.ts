@@ -25,6 +25,14 @@ export function register(program: Command): void {
         '  MCPBOX_DATA_DIR       runtime data, incl. the embedded tools repo (default ./.mcpbox)',
         '  MCPBOX_REPO           the bare tools repo (default <data dir>/repo.git, created on first start)',
         '  MCPBOX_ALLOWED_HOSTS  Host names clients use, required for a non-loopback bind',
+        '  MCPBOX_AUTH           none (loopback only) | bearer | oidc; see README "Running it for real"',
+        '  MCPBOX_BEARER_TOKENS  name:token[,name2:token2] (or MCPBOX_BEARER_TOKENS_FILE)',
+        '  MCPBOX_OIDC_ISSUER, MCPBOX_OIDC_AUDIENCE, MCPBOX_OIDC_JWKS_URL, MCPBOX_PUBLIC_URL   for oidc',
+        '  MCPBOX_FRONT_TOKEN    service token of a trusted front allowed to pass X-MCPbox-User',
+        '  MCPBOX_REMOTE_TOOL_EDITING  let remote callers propose/test changes (default false)',
+        '  MCPBOX_ENCRYPTION_KEY 64 hex chars for secrets at rest (default: generated <data dir>/secret.key)',
+        '  MCPBOX_RATE_LIMIT_PER_MINUTE, MCPBOX_MAX_ARGUMENT_BYTES, MCPBOX_MAX_CONCURRENT_PER_SERVER,',
+        '  MCPBOX_MAX_QUEUED_PER_SERVER, MCPBOX_LOG_RETENTION_DAYS, MCPBOX_LOG_MAX_ENTRIES, MCPBOX_SHUTDOWN_GRACE_MS',
         '  LOG_LEVEL             fatal|error|warn|info|debug|trace|silent (default info; JSON lines on stdout)',
       ].join('\n'),
     )
@@ -37,7 +45,18 @@ export function register(program: Command): void {
       });
       if (repo.created) logger.info({ repo: repo.gitDir, main: repo.main }, 'created the tools repo from the template');
       const runtime = createRuntime(config, logger);
-      const gateway = await createGateway({ config, registry: runtime.registry, sandbox: runtime.sandbox, serverSwitches: runtime.serverSwitches, logger });
+      const gateway = await createGateway({
+        config,
+        registry: runtime.registry,
+        sandbox: runtime.sandbox,
+        serverSwitches: runtime.serverSwitches,
+        logger,
+        auth: config.authSettings,
+        limits: config.limits,
+        metrics: runtime.metrics,
+        executionLogs: runtime.executionLogs,
+        secrets: runtime.secrets,
+      });
       let url: string;
       try {
         url = await gateway.listen();
@@ -60,8 +79,11 @@ export function register(program: Command): void {
       term.err(JSON.stringify({ mcpServers: { mcpbox: { type: 'http', url } } }, null, 2));
       term.err(`or: claude mcp add --transport http mcpbox ${url}`);
       const reason = await untilShutdown();
-      logger.info({ reason }, 'shutting down');
-      await gateway.close();
+      // Graceful: refuse new work, let in-flight calls finish (their log entries are committed before
+      // their responses), then stop the reconciler and every sandbox child.
+      logger.info({ reason, inFlight: gateway.pipeline.inFlight, graceMs: config.limits.shutdownGraceMs }, 'shutting down');
+      await gateway.shutdown(config.limits.shutdownGraceMs);
       await runtime.close();
+      logger.info({}, 'stopped');
     });
 }
