@@ -3,6 +3,8 @@
 // winner and conflicts for the rest, and the repository stays consistent (git fsck).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
+import { createChangeServices } from '../../src/services/changes/index.ts';
+import { MainStateReader } from '../../src/services/main-state.ts';
 import { call, startChangeGateway, type ChangeFixture } from './change-fixture.ts';
 
 const CLIENTS = 20;
@@ -74,6 +76,24 @@ describe('twenty clients at once', () => {
     for (let i = 0; i < CLIENTS; i++) {
       expect(fx.git('show', `refs/heads/mcpbox/draft/shared:servers/shared/tools/tool${i}.yaml`)).toMatch(new RegExp(`timeout_ms: ${1000 + i}\\b`));
     }
+  }, 120_000);
+
+  it('two writers that do not share a queue (as two processes) still lose no commit on one branch', async () => {
+    // A second, independent set of services over the same repo: its own forge and branch queue.
+    const other = createChangeServices({ gitDir: fx.repo, mainState: new MainStateReader(fx.repo), registry: fx.registry });
+    await call(clients[0]!, 'mcpbox_create_server', { name: 'twin', description: 'Two writers' });
+    const viaHttp = clients.slice(0, 10).map((c, i) => call(c, 'mcpbox_create_tool', { server_id: 'twin', name: `http${i}`, python_code: code(i) }));
+    const direct = Array.from({ length: 10 }, (_, i) => other.drafts.createTool('twin', `direct${i}`, code(i), {}));
+    const [http, own] = await Promise.all([Promise.all(viaHttp), Promise.all(direct)]);
+    for (const r of http) expect(r.isError, r.text).toBe(false);
+    const tree = files('refs/heads/mcpbox/draft/twin');
+    for (let i = 0; i < 10; i++) {
+      expect(tree).toContain(`servers/twin/tools/http${i}.py`);
+      expect(tree).toContain(`servers/twin/tools/direct${i}.py`);
+    }
+    const commits = fx.git('log', '--format=%H', 'refs/heads/mcpbox/draft/twin', '--not', 'main').trim().split('\n');
+    expect(commits).toHaveLength(21);
+    for (const r of own) expect(commits).toContain(r.commit);
   }, 120_000);
 
   it('publishing from many clients at once opens one pull request; main never moved; fsck is clean', async () => {

@@ -39,6 +39,10 @@ export interface PrepareOptions {
 export class BranchWriter {
   readonly gitDir: string;
   readonly forge: BranchForge;
+  // Writers of one branch in this process take turns, so twenty clients on one draft cost twenty
+  // commits rather than a storm of lost races; the compare-and-swap loop still guards against
+  // other processes.
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(gitDir: string, forge: BranchForge) {
     this.gitDir = gitDir;
@@ -105,6 +109,20 @@ export class BranchWriter {
    * or return null (nothing to change). Returns the new head, or undefined when nothing changed.
    */
   async apply(branch: string, plan: (ctx: PlanContext) => Promise<ChangePlan | null> | ChangePlan | null, options: PrepareOptions = {}): Promise<{ commit?: string; head: string }> {
+    const previous = this.queues.get(branch) ?? Promise.resolve();
+    const turn = previous.then(
+      () => this.applyNow(branch, plan, options),
+      () => this.applyNow(branch, plan, options),
+    );
+    const settled = turn.catch(() => undefined);
+    this.queues.set(branch, settled);
+    void settled.then(() => {
+      if (this.queues.get(branch) === settled) this.queues.delete(branch);
+    });
+    return turn;
+  }
+
+  private async applyNow(branch: string, plan: (ctx: PlanContext) => Promise<ChangePlan | null> | ChangePlan | null, options: PrepareOptions): Promise<{ commit?: string; head: string }> {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       // Only the first preparation may reset: afterwards the branch holds work of this very loop's peers.
