@@ -10,7 +10,7 @@ export const WRITE_WORKFLOW =
 
 export const SANDBOX_RULES =
   'Sandbox rules for tool code: define `async def main(...)` at the top level; its typed parameters (str, int, float, bool, list[str], dict, Optional[...], Literal[...], defaults) become the input schema, its docstring the description, and its return value (JSON: dict, list, str, number, bool, None) the result. ' +
-  'Globals provided without import: `http` (async client: `await http.get(url, params=..., headers=...)`, post/put/patch/delete; reaches only hosts granted to this server in policy/network.yaml — ask with mcpbox_request_network_access), `json`, `datetime`, `arguments` (the call\'s arguments), `secrets` (read-only mapping of this server\'s declared secrets, e.g. secrets["API_TOKEN"]). ' +
+  'Globals provided without import: `http` (async client: `r = await http.get(url, params=..., headers=...)`, also post/put/patch/delete with json=...; `r.status_code`, `r.json()`, `r.text`, `r.raise_for_status()`; reaches only hosts granted to this server in policy/network.yaml — ask with mcpbox_request_network_access), `json`, `datetime`, `arguments` (the call\'s arguments), `secrets` (read-only mapping of this server\'s declared secrets, e.g. secrets["API_TOKEN"]). ' +
   'Imports: the built-in safe set (json, re, math, datetime, collections, itertools, functools, base64, hashlib, urllib.parse, … — see mcpbox_get_server_modules) plus modules granted in policy/modules.yaml (ask with mcpbox_request_module). ' +
   'No files, processes or sockets; default time limit 30 s per call (timeout_ms up to 300000); print() output is captured.';
 
