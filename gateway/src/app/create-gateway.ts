@@ -95,6 +95,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     pipeline,
     secretsFor: secrets === null ? null : (server, declared) => secrets.valuesFor(server, declared),
     secretPresence: secrets,
+    executionLogs: options.executionLogs?.repository ?? null,
   });
   const modern = createMcpHandler(() => mcp.newServer(), {
     legacy: 'reject',

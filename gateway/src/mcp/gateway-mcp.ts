@@ -2,7 +2,7 @@
 // live Python tools) and a factory of server instances over it. HTTP and stdio both build on this.
 import type { Server } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
-import type { ServerSwitchRepository } from '@mcpbox/core';
+import type { ExecutionLogRepository, ServerSwitchRepository } from '@mcpbox/core';
 import type { LiveRegistry } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
 import type { CallPipeline } from '../observability/call-pipeline.ts';
@@ -31,6 +31,8 @@ export interface GatewayMcpOptions {
   secretsFor?: SecretsProvider | null;
   /** Whether a secret has a value (mcpbox_list_server_secrets); never the value. */
   secretPresence?: SecretPresence | null;
+  /** Recorded calls, for mcpbox_get_tool_logs. */
+  executionLogs?: Pick<ExecutionLogRepository, 'query'> | null;
 }
 
 export interface GatewayMcp {
@@ -43,7 +45,7 @@ export function createGatewayMcp(options: GatewayMcpOptions): GatewayMcp {
   const logFailure: FailureLog = (err, context) => options.logger.error({ err, ...context }, 'tool call failed');
   const services =
     options.services ??
-    createToolServices(options.gitDir, options.registry, { sandbox: options.sandbox ?? null, serverSwitches: options.serverSwitches ?? null, secretValues: options.secretPresence ?? null });
+    createToolServices(options.gitDir, options.registry, { sandbox: options.sandbox ?? null, serverSwitches: options.serverSwitches ?? null, secretValues: options.secretPresence ?? null, executionLogs: options.executionLogs ?? null });
   const catalog = new ToolCatalog(
     new ManagementToolSet(options.tools ?? MANAGEMENT_TOOLS, services, logFailure),
     new PythonToolSet(options.registry, options.sandbox ?? null, logFailure, options.serverSwitches ?? null, options.secretsFor ?? null),

@@ -1,5 +1,5 @@
 // What management tool handlers may use. Handlers stay short: the logic lives in these services.
-import { listToolVersions, type ServerSwitchRepository } from '@mcpbox/core';
+import { listToolVersions, type ExecutionLogRepository, type ServerSwitchRepository } from '@mcpbox/core';
 import type { LiveRegistry } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
 import { createChangeServices, type ChangeServices, type SecretPresence } from './changes/index.ts';
@@ -18,6 +18,8 @@ export interface ToolServices {
   toolVersions(server: string, tool: string): Promise<ToolVersion[]>;
   /** The write side: drafts on branches, pull requests, tests, derived status, runtime switches. */
   changes: ChangeServices;
+  /** Recorded tool calls (mcpbox_get_tool_logs); null when the gateway runs without a state store. */
+  executionLogs: Pick<ExecutionLogRepository, 'query'> | null;
 }
 
 export interface ToolServiceExtras {
@@ -25,6 +27,7 @@ export interface ToolServiceExtras {
   serverSwitches?: ServerSwitchRepository | null;
   /** The secret store (only whether a value is set is ever asked). */
   secretValues?: SecretPresence | null;
+  executionLogs?: Pick<ExecutionLogRepository, 'query'> | null;
 }
 
 export function createToolServices(gitDir: string, registry: LiveRegistry, extras: ToolServiceExtras = {}): ToolServices {
@@ -32,6 +35,7 @@ export function createToolServices(gitDir: string, registry: LiveRegistry, extra
   return {
     mainState,
     registry,
+    executionLogs: extras.executionLogs ?? null,
     changes: createChangeServices({ gitDir, mainState, registry, sandbox: extras.sandbox ?? null, serverSwitches: extras.serverSwitches ?? null, secretValues: extras.secretValues ?? null }),
     async toolVersions(server, tool) {
       const versions = await listToolVersions(gitDir, server, tool);

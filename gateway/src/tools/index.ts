@@ -11,6 +11,7 @@ import { createServerSecret } from './create-server-secret.ts';
 import { createTool } from './create-tool.ts';
 import { deleteServer } from './delete-server.ts';
 import { deleteTool } from './delete-tool.ts';
+import { getToolLogs } from './get-tool-logs.ts';
 import { getToolStatus } from './get-tool-status.ts';
 import { listPendingRequests } from './list-pending-requests.ts';
 import { listServerSecrets } from './list-server-secrets.ts';
@@ -31,6 +32,7 @@ export const MANAGEMENT_TOOLS: readonly ManagementTool[] = [
   getTool,
   getServerModules,
   listToolVersions,
+  getToolLogs,
   // The write side: drafts, checks, pull requests, status, runtime switches.
   createServer,
   createTool,
