@@ -6,7 +6,7 @@ export const MAX_TIMEOUT_MS = 300_000;
 /** Time between the soft interrupt and terminating the Pyodide worker (C loops ignore interrupts). */
 export const HARD_KILL_GRACE_MS = 400;
 /** Extra time the parent waits past the child's own hard kill before it SIGKILLs the whole child. */
-export const CHILD_WEDGE_MARGIN_MS = 3_000;
+export const CHILD_WEDGE_MARGIN_MS = 5_000;
 
 /** Captured print output per call (characters), then a truncation marker. */
 export const OUTPUT_LIMIT_CHARS = 1_000_000;

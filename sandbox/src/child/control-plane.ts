@@ -173,13 +173,8 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
       while (!current && queue.length) {
         const next = queue.shift()!;
         if (next.type !== 'run' && next.type !== 'analyze') continue;
-        let slot = active;
-        try {
-          await slot.ready;
-        } catch {
-          slot = active; // replaced while we waited
-          await slot.ready.catch(() => {});
-        }
+        // The active worker may be a just-promoted one still booting (or be replaced while we wait).
+        while (!active.isReady) await active.ready.catch(() => {});
         if (next.type === 'run') startRun(next, active);
         else startAnalyze(next.callId, next.codes, active);
       }
