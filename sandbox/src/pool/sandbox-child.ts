@@ -157,7 +157,10 @@ export class SandboxChild {
 
   private refuse(reason: string): void {
     this.refusedMessages++;
-    this.log.warn({ server: this.server, reason: reason.slice(0, 500) }, 'refused a message from a sandbox child');
+    // A compromised child could flood us: log the first ones, then one in a thousand.
+    if (this.refusedMessages <= 20 || this.refusedMessages % 1000 === 0) {
+      this.log.warn({ server: this.server, reason: reason.slice(0, 500), refusedSoFar: this.refusedMessages }, 'refused a message from a sandbox child');
+    }
   }
 
   private onMessage(message: ChildMessage): void {

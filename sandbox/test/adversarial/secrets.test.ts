@@ -7,7 +7,7 @@ import { secretNeedles } from '../../src/secrets/redact.ts';
 import { attackSuite, plain, type AttackCase } from './harness.ts';
 
 const SECRET = 'sk-live-9f8e7d6c5b4a';
-const secrets = { API_KEY: SECRET, SHORT: 'abc' };
+const secrets = { API_KEY: SECRET, SHORT: 'abc', PIN: '90210377' };
 const needles = secretNeedles({ API_KEY: SECRET });
 const leakFree = (r: unknown) => {
   const text = JSON.stringify(r);
@@ -34,6 +34,8 @@ const cases: AttackCase[] = [
   { name: 'upper-cased', code: plain("return secrets['API_KEY'].upper()"), outcome: /^"\[REDACTED\]"$/ },
   { name: 'percent-encoded', code: plain("from urllib.parse import quote\nreturn quote(secrets['API_KEY'], safe='')"), outcome: /REDACTED/ },
   { name: 'as bytes (base64 result rule)', code: plain("return secrets['API_KEY'].encode()"), outcome: /^"\[REDACTED\]"$/ },
+  { name: 'as a number', code: plain("return int(secrets['PIN'])"), outcome: /^"\[REDACTED\]"$/ },
+  { name: 'as the error type name', code: plain("raise type(secrets['API_KEY'], (Exception,), {})('x')"), outcome: /^\[REDACTED\]: x$/ },
   { name: 'secrets mapping is read-only', code: plain("secrets['API_KEY'] = 'x'"), outcome: /^TypeError/ },
   { name: 'values shorter than 4 characters are not redacted (documented)', code: plain("return secrets['SHORT']"), outcome: /^"abc"$/ },
 ];
