@@ -81,6 +81,8 @@ export class FakeForge implements FakeForgeCore {
   readonly deliveries: Array<{ target: string; status: number | string }> = [];
   /** Test switch: deliver the push webhook before main moves (a poke that arrives too early). */
   webhookBeforeMerge = false;
+  /** How long main stays unmoved after such an early webhook. */
+  webhookLeadMs = 500;
   readonly #contract = new ApiContract(['git/get-ref', 'git/create-ref', 'git/update-ref', 'git/get-commit', 'git/create-commit', 'pulls/merge']);
   readonly #handlers: { github: Record<string, Handler>; gitea: Record<string, Handler> };
   readonly #options: FakeForgeOptions;
@@ -147,9 +149,13 @@ export class FakeForge implements FakeForgeCore {
   }
 
   async merge(pull: FakePull, by: string): Promise<string> {
-    const before = (await this.repo_.head('main'))!;
-    if (this.webhookBeforeMerge) await this.#deliverPush(before, '0'.repeat(40));
-    const commit = await this.repo_.merge(pull.head, `Merge pull request #${pull.number} from ${this.owner}/${pull.head}\n\n${pull.title}`);
+    const { commit, main: before } = await this.repo_.prepareMerge(pull.head, `Merge pull request #${pull.number} from ${this.owner}/${pull.head}\n\n${pull.title}`);
+    // A forge may announce a push before the commit can be fetched; this switch reproduces that.
+    if (this.webhookBeforeMerge) {
+      await this.#deliverPush(before, commit);
+      await new Promise((r) => setTimeout(r, this.webhookLeadMs));
+    }
+    if (!(await this.repo_.moveBranch('main', commit, before))) throw new HttpError(409, 'main moved during the merge; try again');
     pull.frozenHead = (await this.repo_.head(pull.head)) ?? undefined;
     pull.state = 'closed';
     pull.merged = true;

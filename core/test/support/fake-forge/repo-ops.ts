@@ -92,13 +92,11 @@ export class ForgeRepo {
     return isAncestor(this.gitDir, ancestor, descendant);
   }
 
-  /** A real --no-ff merge of `branch` into main; returns the merge commit. */
-  async merge(branch: string, message: string): Promise<string> {
+  /** A real --no-ff merge commit of `branch` onto main, not yet published: returns it and the main it was built on. */
+  async prepareMerge(branch: string, message: string): Promise<{ commit: string; main: string }> {
     const main = (await this.head('main'))!;
     const head = (await this.head(branch))!;
     const tree = await mergeTrees(this.gitDir, main, head);
-    const commit = await this.commit(tree, [main, head], message);
-    if (!(await this.moveBranch('main', commit, main))) throw new Error('main moved during the merge');
-    return commit;
+    return { commit: await this.commit(tree, [main, head], message), main };
   }
 }
