@@ -2,7 +2,7 @@
 // dir (execution logs, secrets), the auth settings under test, limits and metrics. Python tools are
 // served from a TestRegistry holding main's tools (the contract the reconciler fills in production).
 import { rmSync } from 'node:fs';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { ExecutionLogRepository, loadSecretCipher, openStateStore, readDesiredState, SecretStore, type StateStore } from '@mcpbox/core';
 import type { Sandbox } from '@mcpbox/sandbox';
 import { createGateway, type Gateway } from '../../src/index.ts';
@@ -25,8 +25,10 @@ export interface OpsGateway {
   close(): Promise<void>;
 }
 
-export async function startOpsGateway(options: { auth?: AuthSettings; limits?: Partial<OperationLimits>; sandbox?: Sandbox; host?: string } = {}): Promise<OpsGateway> {
-  const { dir, repo } = await makeRepo();
+export async function startOpsGateway(
+  options: { auth?: AuthSettings; limits?: Partial<OperationLimits>; sandbox?: Sandbox; host?: string; logger?: Logger; dir?: string; repo?: string } = {},
+): Promise<OpsGateway> {
+  const { dir, repo } = options.dir !== undefined && options.repo !== undefined ? { dir: options.dir, repo: options.repo } : await makeRepo();
   const registry = new TestRegistry();
   const state = await readDesiredState(repo);
   registry.apply(state, liveToolsOf(state, { examples__text_stats: TEXT_STATS_SCHEMA }));
@@ -37,7 +39,7 @@ export async function startOpsGateway(options: { auth?: AuthSettings; limits?: P
     config: { host: options.host ?? '127.0.0.1', port: 0, repo, allowedHosts: ['localhost', '127.0.0.1', '[::1]'], allowedOrigins: ['localhost', '127.0.0.1', '[::1]'], logLevel: 'silent' },
     registry,
     sandbox: options.sandbox ?? null,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     ...(options.auth === undefined ? {} : { auth: options.auth }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     executionLogs: new ExecutionLogWriter(logs),
