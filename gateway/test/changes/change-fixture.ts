@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { createLocalAdminForge, initRepo, openStateStore, readDesiredState, ServerSwitchRepository, type AdminForge, type StateStore } from '@mcpbox/core';
+import { createLocalAdminForge, initRepo, loadSecretCipher, openStateStore, readDesiredState, SecretStore, ServerSwitchRepository, type AdminForge, type StateStore } from '@mcpbox/core';
 import type { Sandbox } from '@mcpbox/sandbox';
 import { createGateway, type Gateway } from '../../src/index.ts';
 import { TEMPLATE_DIR } from '../support/gateway-fixture.ts';
@@ -20,6 +20,8 @@ export interface ChangeFixture {
   gateway: Gateway;
   registry: TestRegistry;
   store: StateStore;
+  /** The encrypted secret store the gateway reads (the admin's `mcpbox secret set` writes it). */
+  secrets: SecretStore;
   admin: AdminForge;
   /** Applies main to the registry as the reconciler would (schemas from the sandbox when given). */
   reapply(): Promise<void>;
@@ -45,6 +47,7 @@ export async function startChangeGateway(options: { sandbox?: Sandbox } = {}): P
   const repo = join(dir, 'repo.git');
   await initRepo(repo, TEMPLATE_DIR, { name: 'mcpbox', email: 'mcpbox@localhost' });
   const store = openStateStore(dir);
+  const secrets = new SecretStore(store, loadSecretCipher(dir, undefined));
   const registry = new TestRegistry();
   const reapply = async () => {
     const state = await readDesiredState(repo);
@@ -62,6 +65,7 @@ export async function startChangeGateway(options: { sandbox?: Sandbox } = {}): P
     registry,
     sandbox: options.sandbox ?? null,
     serverSwitches: new ServerSwitchRepository(store),
+    secrets,
     logger: pino({ level: 'silent' }),
   });
   const url = await gateway.listen();
@@ -73,6 +77,7 @@ export async function startChangeGateway(options: { sandbox?: Sandbox } = {}): P
     gateway,
     registry,
     store,
+    secrets,
     admin: createLocalAdminForge({ gitDir: repo, identity: { name: 'Admin Person', email: 'admin@example.invalid' } }),
     reapply,
     async client(name = 'change-test') {

@@ -146,6 +146,10 @@ describe('drafting, testing and publishing', () => {
     expect(live.data).toMatchObject({ status: 'live', live: true, pull_request: { number: 2, state: 'merged' } });
     const secrets = await call(client, 'mcpbox_list_server_secrets', { server_id: 'uptime' });
     expect(secrets.data).toMatchObject({ secrets: [{ key: 'STATUS_TOKEN', description: 'token for the status API', has_value: false }], total: 1 });
+    fx.secrets.set('uptime', 'STATUS_TOKEN', 's3cret-value');
+    const set = await call(client, 'mcpbox_list_server_secrets', { server_id: 'uptime' });
+    expect(set.data).toMatchObject({ secrets: [{ key: 'STATUS_TOKEN', has_value: true }] });
+    expect(set.text).not.toContain('s3cret-value');
     // A new change after the merge starts from main, not from the merged branch.
     const next = await call(client, 'mcpbox_create_tool', { server_id: 'uptime', name: 'ping', python_code: 'async def main() -> dict:\n    return {"pong": True}\n' });
     expect(next.isError).toBe(false);
