@@ -33,7 +33,7 @@ function rssMiB(pid: number): number {
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpbox-bench-sandbox-'));
-const sandbox: SandboxPool = createSandbox({ dataDir, graceMs: 300, log: { debug() {}, info() {}, warn() {}, error() {} } });
+let sandbox: SandboxPool = createSandbox({ dataDir, graceMs: 300, log: { debug() {}, info() {}, warn() {}, error() {} } });
 const run = (server: string, code: string, args: Record<string, unknown> = {}, timeoutMs?: number) =>
   sandbox.run({ server, tool: 'bench', code, args, policy, timeoutMs });
 const out: Record<string, unknown> = { cores: os.cpus().length, loadavg: os.loadavg().map((l) => Math.round(l * 10) / 10) };
@@ -41,6 +41,19 @@ const out: Record<string, unknown> = { cores: os.cpus().length, loadavg: os.load
 try {
   // Snapshot build (first start on a fresh data dir) is reported separately from everything else.
   out['snapshot_build_and_first_start_ms'] = Math.round(await time(() => sandbox.start('first')));
+  await sandbox.close(); // measure the spawn path with nothing else alive
+  sandbox = createSandbox({ dataDir, graceMs: 300, log: { debug() {}, info() {}, warn() {}, error() {} } });
+
+  // ---- cold start of a server by spawning a child from the snapshot (a pool without a pre-started
+  // child), measured first, while the machine holds no other live sandbox ----
+  const coldPool = createSandbox({ dataDir, warmChild: false, spareWorker: false, log: { debug() {}, info() {}, warn() {}, error() {} } });
+  const spawned: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    spawned.push(await time(() => coldPool.run({ server: `spawn${i}`, tool: 'bench', code: trivial, args: { x: 1 }, policy })));
+    await coldPool.stop(`spawn${i}`);
+  }
+  await coldPool.close();
+  out['cold_start_spawning_child_from_snapshot_ms'] = stats(spawned);
 
   // ---- warm call of a trivial tool through the pool ----
   await run('warm', trivial, { x: 1 });
@@ -59,7 +72,7 @@ try {
   out['naive_python3_per_call_ms'] = stats(naive);
 
   // ---- cold start of a server (first call → first result) ----
-  // (a) adopting the pool's pre-started child, given time to boot between starts (the steady state);
+  // Adopting the pool's pre-started child, given time to boot between starts (the steady state).
   const adopted: number[] = [];
   for (let i = 0; i < 5; i++) {
     await new Promise((r) => setTimeout(r, 2500));
@@ -67,15 +80,6 @@ try {
     await sandbox.stop(`cold${i}`);
   }
   out['cold_start_adopting_prestarted_child_ms'] = stats(adopted);
-  // (b) spawning a child from the snapshot (no pre-started child: a second pool without one).
-  const coldPool = createSandbox({ dataDir, warmChild: false, spareWorker: false, log: { debug() {}, info() {}, warn() {}, error() {} } });
-  const spawned: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    spawned.push(await time(() => coldPool.run({ server: `spawn${i}`, tool: 'bench', code: trivial, args: { x: 1 }, policy })));
-    await coldPool.stop(`spawn${i}`);
-  }
-  await coldPool.close();
-  out['cold_start_spawning_child_from_snapshot_ms'] = stats(spawned);
 
   // ---- recovery after a hard kill of the worker (C loop past its time limit) ----
   await run('recover', trivial, { x: 1 });
