@@ -269,3 +269,21 @@ describe('rollback, deletion and runtime switches', () => {
     expect(missing.text).toMatch(/no server "nope" on main/);
   });
 });
+
+describe('a draft that needs a module main does not allow', () => {
+  it('names the module as an ask and links only the requests it depends on', async () => {
+    const code = 'import tomllib\n\nasync def main(text: str) -> dict:\n    return tomllib.loads(text)\n';
+    expect((await call(client, 'mcpbox_create_tool', { server_id: 'examples', name: 'toml_parse', python_code: code })).isError).toBe(false);
+    const validated = await call(client, 'mcpbox_validate_code', { code });
+    expect(validated.data.imports).toEqual([{ name: 'tomllib', allowed: false, via: 'not_allowed' }]);
+    const wanted = await call(client, 'mcpbox_request_module', { module_name: 'tomllib', justification: 'parse TOML configuration files', tool_id: 'examples__toml_parse' });
+    const unrelated = await call(client, 'mcpbox_request_module', { module_name: 'difflib2', justification: 'an unrelated module request' });
+    const published = await call(client, 'mcpbox_request_publish', { tool_id: 'examples__toml_parse' });
+    expect(published.isError, published.text).toBe(false);
+    const pr = await fx.admin.getPullRequest({ number: published.data.pull_request as number });
+    expect(pr.body).toContain('examples__toml_parse: module `tomllib` (not allowed on main: request it with mcpbox_request_module)');
+    expect(pr.body).toContain(`related open request #${wanted.data.pull_request as number}: policy(modules): allow tomllib`);
+    expect(pr.body).not.toContain(`#${unrelated.data.pull_request as number}:`);
+    expect(pr.title).toBe('tool(examples): add toml_parse');
+  }, 60_000);
+});

@@ -121,6 +121,7 @@ export class RequestService {
       const mainState = await this.ctx.mainState.current();
       const tests = await this.code.lastTests(server);
       const sections: ToolSection[] = [];
+      const missingModules = new Set<string>();
       for (const tool of tools) {
         const file = toolFiles(draft, server, tool);
         if (file.code === undefined) {
@@ -129,6 +130,7 @@ export class RequestService {
         }
         const analysis = this.ctx.sandbox === null ? null : await this.ctx.sandbox.analyze(file.code.content);
         const imports = analysis === null ? [] : checkImports(analysis.imports, mainState);
+        for (const entry of imports) if (!entry.allowed) missingModules.add(entry.name);
         const test = tests.get(tool);
         sections.push({
           id: `${server}__${tool}`,
@@ -144,8 +146,10 @@ export class RequestService {
       const grants = parseRepoFiles(draft.commit, [...draft.files.values()]).network.grants.filter(
         (g) => g.server === server && !mainState.network.grants.some((m) => m.server === g.server && m.host === g.host && m.port === g.port),
       );
+      // Requests this change depends on: its server's network asks and the modules its code imports.
+      const wantedModuleBranches = new Set([...missingModules].flatMap((m) => [moduleBranch(m), moduleBranch(m.split('.')[0] ?? m)]));
       const openRequests = (await this.ctx.forge.listPullRequests({ state: 'open' })).filter(
-        (pr) => pr.branch.startsWith(`mcpbox/network/${server}__`) || pr.branch.startsWith('mcpbox/module/'),
+        (pr) => pr.branch.startsWith(`mcpbox/network/${server}__`) || pr.branch.startsWith(`mcpbox/secret/${server}__`) || wantedModuleBranches.has(pr.branch),
       );
       const newServer = !serverExists(main, server);
       const verbs = sections.map((s) => `${s.change === 'added' ? 'add' : s.change === 'deleted' ? 'delete' : 'update'} ${s.id.split('__')[1]}`);
