@@ -60,9 +60,9 @@ describe('loadConfig', () => {
   });
 
   it('says which features are not supported yet', () => {
-    expect(failure({ MCPBOX_FORGE: 'github' })).toMatch(/^MCPBOX_FORGE: "github" is not yet supported/);
+    expect(failure({ MCPBOX_FORGE: 'github' })).toMatch(/^MCPBOX_REPO: MCPBOX_FORGE=github needs the repository URL/);
     expect(failure({ MCPBOX_AUTH: 'bearer' })).toMatch(/^MCPBOX_BEARER_TOKENS: MCPBOX_AUTH=bearer needs at least one token/);
-    expect(failure({ MCPBOX_REPO: 'https://github.com/me/tools.git' })).toMatch(/^MCPBOX_REPO: remote repositories are not yet supported/);
+    expect(failure({ MCPBOX_REPO: 'https://github.com/me/tools.git' })).toMatch(/^MCPBOX_REPO: a repository URL needs MCPBOX_FORGE=github or MCPBOX_FORGE=gitea/);
   });
 
   it('refuses an unauthenticated non-loopback bind unless acknowledged, and then needs allowed hosts', () => {

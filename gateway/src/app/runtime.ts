@@ -1,6 +1,6 @@
 // The runtime behind the gateway: state store, sandbox pool and reconciler, created in that order
 // and stopped in reverse. The reconciler's registry is what the gateway serves.
-import { ExecutionLogRepository, loadSecretCipher, onMainMoved, openStateStore, SecretStore, ServerSwitchRepository } from '@mcpbox/core';
+import { ExecutionLogRepository, fetchingSource, loadSecretCipher, onMainMoved, openStateStore, SecretStore, ServerSwitchRepository, type BranchForge, type RepoMirror } from '@mcpbox/core';
 import { GitRevisionSource, Reconciler, type LiveRegistry } from '@mcpbox/reconciler';
 import { createHttpBridge, createSandbox, type Sandbox } from '@mcpbox/sandbox';
 import type { Logger } from 'pino';
@@ -8,6 +8,8 @@ import type { GatewayConfig } from '../config/index.ts';
 import { commitTime } from '../observability/commit-time.ts';
 import { DEFAULT_RETENTION, ExecutionLogWriter } from '../observability/execution-log-writer.ts';
 import { GatewayMetrics } from '../observability/gateway-metrics.ts';
+import { PokeScheduler } from '../http/webhooks/poke-scheduler.ts';
+import { createRemoteForge, reportAppliedRevisions } from './remote-forge.ts';
 
 export interface Runtime {
   registry: LiveRegistry;
@@ -20,12 +22,20 @@ export interface Runtime {
   /** Server secrets, encrypted at rest. */
   secrets: SecretStore;
   metrics: GatewayMetrics;
+  /** The remote forge's adapter (MCPBOX_FORGE=github|gitea), or null for the embedded local forge. */
+  forge: BranchForge | null;
+  /** The local mirror of a remote forge, or null. */
+  mirror: RepoMirror | null;
+  /** Webhook pokes for the reconciler (repeated while a pushed commit is not fetchable yet). */
+  pokes: PokeScheduler;
   /** Starts reconciling (serving the last applied revision first). Separate so the caller can bind first. */
   start(): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createRuntime(config: Pick<GatewayConfig, 'dataDir' | 'repo'> & Partial<Pick<GatewayConfig, 'limits'>>, logger: Logger): Runtime {
+export function createRuntime(config: Pick<GatewayConfig, 'dataDir' | 'repo'> & Partial<Pick<GatewayConfig, 'limits' | 'remote'>>, logger: Logger): Runtime {
+  // With a remote forge, main is read from a local mirror that every reconcile attempt fetches first.
+  const remote = config.remote ? createRemoteForge(config.remote) : null;
   const store = openStateStore(config.dataDir);
   const secrets = new SecretStore(store, loadSecretCipher(config.dataDir));
   const executionLogs = new ExecutionLogWriter(
@@ -47,7 +57,7 @@ export function createRuntime(config: Pick<GatewayConfig, 'dataDir' | 'repo'> & 
   const reconciler = new Reconciler({
     dataDir: config.dataDir,
     store,
-    source: new GitRevisionSource(config.repo),
+    source: remote ? fetchingSource(remote.mirror, new GitRevisionSource(config.repo)) : new GitRevisionSource(config.repo),
     sandbox,
     // A merge by the local forge in this process is seen at once, before any file watch fires.
     signals: [(notify) => onMainMoved(config.repo, () => notify('main moved (local forge)'))],
@@ -55,6 +65,8 @@ export function createRuntime(config: Pick<GatewayConfig, 'dataDir' | 'repo'> & 
   });
   reconcilerRef = reconciler;
   const stopLatency = metrics.watchRegistry(reconciler.registry, commitTime(config.repo));
+  const stopReporting = remote ? reportAppliedRevisions(reconciler.registry, remote.forge, logger.child({ component: 'forge' })) : () => {};
+  const pokes = new PokeScheduler({ poke: (reason) => reconciler.poke(reason), ...(remote ? { has: (sha: string) => remote.mirror.has(sha) } : {}) });
   return {
     registry: reconciler.registry,
     sandbox,
@@ -63,8 +75,20 @@ export function createRuntime(config: Pick<GatewayConfig, 'dataDir' | 'repo'> & 
     executionLogs,
     secrets,
     metrics,
-    start: () => reconciler.start(),
+    forge: remote?.forge ?? null,
+    mirror: remote?.mirror ?? null,
+    pokes,
+    async start() {
+      if (remote) {
+        await remote.mirror.ensure();
+        // A forge that is down at start is reported by the reconciler's first attempt; not fatal.
+        await remote.mirror.fetch().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'first fetch of the tools repo failed'));
+      }
+      await reconciler.start();
+    },
     async close() {
+      pokes.close();
+      stopReporting();
       stopLatency();
       await reconciler.stop();
       await sandbox.close();

@@ -3,3 +3,5 @@ export { loadConfig, resolveDataDir, isLoopbackHost, LOOPBACK_NAMES } from './lo
 export type { GatewayConfig, Environment, ForgeKind, AuthMode, LogLevel } from './load-config.ts';
 export { loadOperationLimits } from './operation-limits.ts';
 export type { OperationLimits } from './operation-limits.ts';
+export { loadRemoteForgeSettings, loadWebhookSecret } from './remote-forge-settings.ts';
+export type { RemoteForgeSettings } from './remote-forge-settings.ts';

@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { loadAuthSettings, type AuthSettings } from '../auth/auth-settings.ts';
 import { ConfigError } from './config-error.ts';
 import { loadOperationLimits, type OperationLimits } from './operation-limits.ts';
+import { loadRemoteForgeSettings, loadWebhookSecret, type RemoteForgeSettings } from './remote-forge-settings.ts';
 
 export type ForgeKind = 'local' | 'github' | 'gitea';
 export type AuthMode = 'none' | 'bearer' | 'oidc';
@@ -14,8 +15,12 @@ export interface GatewayConfig {
   host: string;
   port: number;
   dataDir: string; // absolute
-  repo: string; // absolute path of the bare tools repo
+  repo: string; // absolute path of the bare tools repo (the local mirror with a remote forge)
   forge: ForgeKind;
+  /** With MCPBOX_FORGE=github|gitea: the remote repo, its API and token; null for the local forge. */
+  remote: RemoteForgeSettings | null;
+  /** MCPBOX_WEBHOOK_SECRET: webhooks are served only with one. */
+  webhookSecret: string | null;
   auth: AuthMode;
   /** Host header names accepted (DNS-rebinding protection); loopback names are always included. */
   allowedHosts: string[];
@@ -68,7 +73,7 @@ const VARIABLES = {
   MCPBOX_HOST: hostName.default('127.0.0.1'),
   MCPBOX_PORT: port.default(8000),
   MCPBOX_DATA_DIR: z.string().trim().min(1, 'expected a directory path, got an empty value').default('./.mcpbox'),
-  MCPBOX_REPO: z.string().trim().min(1, 'expected a path to a bare git repository').optional(),
+  MCPBOX_REPO: z.string().trim().min(1, 'expected a path to a bare git repository, or the repository URL with MCPBOX_FORGE=github|gitea').optional(),
   MCPBOX_FORGE: z.enum(['local', 'github', 'gitea'], { error: 'expected one of local, github, gitea' }).default('local'),
   MCPBOX_AUTH: z.enum(['none', 'bearer', 'oidc'], { error: 'expected one of none, bearer, oidc' }).default('none'),
   MCPBOX_ALLOWED_HOSTS: commaList.default([]),
@@ -110,14 +115,13 @@ export function loadConfig(
   }
   const dataDir = resolve(cwd, parsed.MCPBOX_DATA_DIR);
   const repoSetting = parsed.MCPBOX_REPO;
-  if (repoSetting !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(repoSetting)) {
-    throw new ConfigError('MCPBOX_REPO', `remote repositories are not yet supported (got ${JSON.stringify(repoSetting)}); use a local path or leave it unset for <data dir>/repo.git`);
+  const isUrl = repoSetting !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(repoSetting);
+  if (parsed.MCPBOX_FORGE === 'local' && isUrl) {
+    throw new ConfigError('MCPBOX_REPO', `a repository URL needs MCPBOX_FORGE=github or MCPBOX_FORGE=gitea (got ${JSON.stringify(repoSetting)} with the local forge); use a local path or leave it unset for <data dir>/repo.git`);
   }
-  const repo = repoSetting === undefined ? resolve(dataDir, 'repo.git') : isAbsolute(repoSetting) ? repoSetting : resolve(cwd, repoSetting);
-
-  if (parsed.MCPBOX_FORGE !== 'local') {
-    throw new ConfigError('MCPBOX_FORGE', `"${parsed.MCPBOX_FORGE}" is not yet supported; only "local" (the embedded tools repo) works in this version`);
-  }
+  const remote = parsed.MCPBOX_FORGE === 'local' ? null : loadRemoteForgeSettings(parsed.MCPBOX_FORGE, repoSetting, dataDir, env);
+  const repo = remote !== null ? remote.mirrorDir : repoSetting === undefined ? resolve(dataDir, 'repo.git') : isAbsolute(repoSetting) ? repoSetting : resolve(cwd, repoSetting);
+  const webhookSecret = loadWebhookSecret(env);
   const authSettings = loadAuthSettings(parsed.MCPBOX_AUTH, env);
   const limits = loadOperationLimits(env);
   const host = parsed.MCPBOX_HOST;
@@ -141,6 +145,8 @@ export function loadConfig(
     dataDir,
     repo,
     forge: parsed.MCPBOX_FORGE,
+    remote,
+    webhookSecret,
     auth: parsed.MCPBOX_AUTH,
     allowedHosts: withLoopback(parsed.MCPBOX_ALLOWED_HOSTS),
     allowedOrigins: withLoopback(parsed.MCPBOX_ALLOWED_ORIGINS),

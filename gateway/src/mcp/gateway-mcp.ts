@@ -2,7 +2,7 @@
 // live Python tools) and a factory of server instances over it. HTTP and stdio both build on this.
 import type { Server } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
-import type { ExecutionLogRepository, ServerSwitchRepository } from '@mcpbox/core';
+import type { BranchForge, ExecutionLogRepository, ServerSwitchRepository } from '@mcpbox/core';
 import type { LiveRegistry } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
 import type { CallPipeline } from '../observability/call-pipeline.ts';
@@ -17,6 +17,8 @@ import { ToolCatalog } from './tool-catalog.ts';
 
 export interface GatewayMcpOptions {
   gitDir: string;
+  /** A remote forge's adapter (GitHub, Gitea); default: the local forge over gitDir. */
+  forge?: BranchForge | null;
   registry: LiveRegistry;
   sandbox?: Sandbox | null;
   logger: Logger;
@@ -45,7 +47,7 @@ export function createGatewayMcp(options: GatewayMcpOptions): GatewayMcp {
   const logFailure: FailureLog = (err, context) => options.logger.error({ err, ...context }, 'tool call failed');
   const services =
     options.services ??
-    createToolServices(options.gitDir, options.registry, { sandbox: options.sandbox ?? null, serverSwitches: options.serverSwitches ?? null, secretValues: options.secretPresence ?? null, executionLogs: options.executionLogs ?? null });
+    createToolServices(options.gitDir, options.registry, { sandbox: options.sandbox ?? null, serverSwitches: options.serverSwitches ?? null, secretValues: options.secretPresence ?? null, executionLogs: options.executionLogs ?? null, forge: options.forge ?? null });
   const catalog = new ToolCatalog(
     new ManagementToolSet(options.tools ?? MANAGEMENT_TOOLS, services, logFailure),
     new PythonToolSet(options.registry, options.sandbox ?? null, logFailure, options.serverSwitches ?? null, options.secretsFor ?? null),

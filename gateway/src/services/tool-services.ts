@@ -1,5 +1,5 @@
 // What management tool handlers may use. Handlers stay short: the logic lives in these services.
-import { listToolVersions, type ExecutionLogRepository, type ServerSwitchRepository } from '@mcpbox/core';
+import { listToolVersions, type BranchForge, type ExecutionLogRepository, type ServerSwitchRepository } from '@mcpbox/core';
 import type { LiveRegistry } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
 import { createChangeServices, type ChangeServices, type SecretPresence } from './changes/index.ts';
@@ -28,6 +28,8 @@ export interface ToolServiceExtras {
   /** The secret store (only whether a value is set is ever asked). */
   secretValues?: SecretPresence | null;
   executionLogs?: Pick<ExecutionLogRepository, 'query'> | null;
+  /** A remote forge's adapter (GitHub, Gitea); default: the local forge over gitDir. */
+  forge?: BranchForge | null;
 }
 
 export function createToolServices(gitDir: string, registry: LiveRegistry, extras: ToolServiceExtras = {}): ToolServices {
@@ -36,7 +38,7 @@ export function createToolServices(gitDir: string, registry: LiveRegistry, extra
     mainState,
     registry,
     executionLogs: extras.executionLogs ?? null,
-    changes: createChangeServices({ gitDir, mainState, registry, sandbox: extras.sandbox ?? null, serverSwitches: extras.serverSwitches ?? null, secretValues: extras.secretValues ?? null }),
+    changes: createChangeServices({ gitDir, mainState, registry, sandbox: extras.sandbox ?? null, serverSwitches: extras.serverSwitches ?? null, secretValues: extras.secretValues ?? null, ...(extras.forge ? { forge: extras.forge } : {}) }),
     async toolVersions(server, tool) {
       const versions = await listToolVersions(gitDir, server, tool);
       return versions.map((v) => ({ commit: v.commit, author: v.author, date: v.date, message: v.message }));

@@ -94,7 +94,7 @@ describe('refused deliveries cause no fetch', () => {
 
     for (const [label, res, status, message] of cases) {
       expect({ label, status: res.status }).toEqual({ label, status });
-      expect((await res.json()).error).toMatch(message);
+      expect(((await res.json()) as { error: string }).error).toMatch(message);
     }
     // Give a wrongly accepted poke time to reach the forge before asserting nothing happened.
     await new Promise((r) => setTimeout(r, 300));
@@ -113,7 +113,7 @@ describe('refused deliveries cause no fetch', () => {
     const pokesBefore = pokeReasons.length;
     const replay = await post('/webhooks/github', body, headers);
     expect(replay.status).toBe(409);
-    expect((await replay.json()).error).toMatch(/already received/);
+    expect(((await replay.json()) as { error: string }).error).toMatch(/already received/);
     await new Promise((r) => setTimeout(r, 300));
     expect(gitRequests()).toBe(before);
     expect(pokeReasons.length).toBe(pokesBefore);
