@@ -46,7 +46,7 @@ export interface SandboxPool extends Sandbox {
   analyzeMany(codes: string[]): Promise<Analysis[]>;
   /** Whether children run in their own network namespace (false: a JS-level escape could reach the network). */
   readonly networkNamespace: boolean;
-  /** PIDs of live children by server, for status pages and tests. */
+  /** PIDs of live children by server (`(analyze)` and the pre-started `(warm)` included), for status pages and tests. */
   livePids(): Record<string, number>;
   /** Messages refused from children so far (forged IPC, protocol violations). */
   refusedMessages(): number;
@@ -81,6 +81,7 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
   const useWarmChild = options.warmChild ?? true;
   let warm: SandboxChild | null = null;
   let warmTimer: NodeJS.Timeout | undefined;
+  let warmSpawning: Promise<void> | null = null; // awaited by close() so no child outlives it
   let refusedFromGone = 0;
   let closed = false;
 
@@ -146,13 +147,14 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
     if (!useWarmChild || closed || warm || warmTimer) return;
     warmTimer = setTimeout(() => {
       warmTimer = undefined;
-      if (closed || warm) return;
-      void spawnChild(UNASSIGNED_SERVER).then((child) => {
-        if (closed) return void child.stop();
+      if (closed || warm || warmSpawning) return;
+      warmSpawning = spawnChild(UNASSIGNED_SERVER).then(async (child) => {
+        if (closed) return child.stop();
         warm = child;
         child.onExit = () => { if (warm === child) warm = null; };
         child.ready.catch(() => child.kill('warm child failed to start'));
-      }, (error: Error) => log.warn({ error: error.message }, 'could not pre-start a sandbox child'));
+      }, (error: Error) => log.warn({ error: error.message }, 'could not pre-start a sandbox child'))
+        .finally(() => { warmSpawning = null; });
     }, delayMs);
     warmTimer.unref();
   }
@@ -321,6 +323,7 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
     async close(): Promise<void> {
       closed = true;
       clearTimeout(warmTimer);
+      await warmSpawning;
       const spareChild = warm;
       warm = null;
       await spareChild?.stop();
@@ -330,6 +333,7 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
     livePids(): Record<string, number> {
       const out: Record<string, number> = {};
       for (const s of slots.values()) if (s.child?.alive && s.child.pid !== undefined) out[s.name] = s.child.pid;
+      if (warm?.alive && warm.pid !== undefined) out[UNASSIGNED_SERVER] = warm.pid;
       return out;
     },
 
