@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Builds the status site when its sources changed (the site tests serve site/dist).
+    globalSetup: ['gateway/test/site/global-setup.ts'],
     reporters: ['default'],
   },
 });

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
-import type { ServerSwitchRepository } from '@mcpbox/core';
+import { createLocalBranchForge, type ServerSwitchRepository } from '@mcpbox/core';
 import type { SecretStore } from '@mcpbox/core';
 import type { LiveRegistry } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
@@ -18,6 +18,7 @@ import { rateLimit } from '../http/rate-limit.ts';
 import { healthRoutes } from '../http/health-routes.ts';
 import { mcpRoute } from '../http/mcp-route.ts';
 import { requestGuards } from '../http/request-guards.ts';
+import { statusSite, type StatusSiteOptions } from '../http/status-site.ts';
 import { createGatewayMcp, type GatewayMcp } from '../mcp/gateway-mcp.ts';
 import { LegacySessions, type LegacySessionOptions } from '../mcp/legacy-sessions.ts';
 import { CallPipeline } from '../observability/call-pipeline.ts';
@@ -26,11 +27,13 @@ import { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import { MANAGEMENT_TOOLS } from '../tools/index.ts';
 import type { ManagementTool } from '../tools/define-tool.ts';
 import { createLogger } from './logger.ts';
+import { GATEWAY_IDENTITY } from './template-dir.ts';
 
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 
 export interface GatewayOptions {
-  config: Pick<GatewayConfig, 'host' | 'port' | 'repo' | 'allowedHosts' | 'allowedOrigins' | 'logLevel'>;
+  /** With `dataDir`, the status site is served at /status/ (it reads the reconciler's status.json there). */
+  config: Pick<GatewayConfig, 'host' | 'port' | 'repo' | 'allowedHosts' | 'allowedOrigins' | 'logLevel'> & Partial<Pick<GatewayConfig, 'dataDir'>>;
   registry: LiveRegistry;
   sandbox?: Sandbox | null;
   logger?: Logger;
@@ -40,6 +43,8 @@ export interface GatewayOptions {
   legacySessions?: LegacySessionOptions;
   /** Runtime start/stop switches from the state store. */
   serverSwitches?: ServerSwitchRepository | null;
+  /** Where the built site is, forge links, call figures; false turns the status site off. */
+  statusSite?: Pick<StatusSiteOptions, 'siteDir' | 'links' | 'calls'> | false;
   /** Auth mode and its settings; default `none` (the config only allows that on loopback). */
   auth?: AuthSettings;
   limits?: Partial<OperationLimits>;
@@ -137,6 +142,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await app.register(metricsRoute, { metrics });
   await app.register(healthRoutes, { mainState: mcp.services.mainState, registry });
   await app.register(mcpRoute, { modern, legacy: legacySessions, bodyLimit });
+  if (config.dataDir !== undefined && options.statusSite !== false) {
+    // The site only reads pull requests; a branch forge cannot write main either way.
+    const forge = createLocalBranchForge({ gitDir: config.repo, identity: GATEWAY_IDENTITY });
+    await app.register(statusSite, { dataDir: config.dataDir, gitDir: config.repo, registry, forge, ...(options.statusSite ?? {}) });
+  }
 
   let closed = false;
   const close = async (): Promise<void> => {

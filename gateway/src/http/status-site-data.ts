@@ -1,0 +1,73 @@
+// The data behind the status pages, kept current by the gateway: data.json is composed from main,
+// the live registry, the reconciler's status.json and the forge's pull requests on request, and
+// reused while none of them moved (briefly, so call figures still refresh).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tryResolveCommit, PULLS_REF, type BranchForge } from '@mcpbox/core';
+import { ReconcilerStatusSchema, STATUS_FILE, type LiveRegistry, type ReconcilerStatus } from '@mcpbox/reconciler';
+import { SiteDataComposer, type CallStatsSource, type SiteData, type SiteLinks } from '@mcpbox/site';
+
+const REUSE_MS = 2000;
+
+export interface StatusSiteDataOptions {
+  dataDir: string;
+  gitDir: string;
+  registry: LiveRegistry;
+  forge: BranchForge;
+  links?: SiteLinks;
+  calls?: CallStatsSource | null;
+}
+
+export class StatusSiteData {
+  readonly #options: StatusSiteDataOptions;
+  readonly #composer: SiteDataComposer;
+  #last: { key: string; at: number; data: Promise<SiteData> } | null = null;
+
+  constructor(options: StatusSiteDataOptions) {
+    this.#options = options;
+    this.#composer = new SiteDataComposer({ gitDir: options.gitDir, ...(options.links ? { links: options.links } : {}) });
+  }
+
+  /** status.json as the reconciler last wrote it (text, unchanged), or null before its first write. */
+  async statusText(): Promise<string | null> {
+    try {
+      return await readFile(join(this.#options.dataDir, STATUS_FILE), 'utf8');
+    } catch {
+      return null;
+    }
+  }
+
+  async status(): Promise<ReconcilerStatus | null> {
+    const text = await this.statusText();
+    if (text === null) return null;
+    try {
+      const parsed = ReconcilerStatusSchema.safeParse(JSON.parse(text));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      // Written atomically, so a parse failure means a foreign file: show no status rather than fail the page.
+      return null;
+    }
+  }
+
+  async data(): Promise<SiteData> {
+    const { gitDir, registry, forge } = this.#options;
+    const [main, pullsHead, status] = await Promise.all([tryResolveCommit(gitDir, 'refs/heads/main'), tryResolveCommit(gitDir, PULLS_REF), this.status()]);
+    const live = registry.current();
+    const key = [main ?? '', pullsHead ?? '', live?.revision ?? '', status?.updatedAt ?? ''].join('|');
+    if (this.#last && this.#last.key === key && Date.now() - this.#last.at < REUSE_MS) return this.#last.data;
+    const data = (async () =>
+      this.#composer.compose({
+        source: 'gateway',
+        mainRevision: main ?? null,
+        live,
+        status,
+        pulls: await forge.listPullRequests({ state: 'all' }),
+        calls: this.#options.calls ?? null,
+      }))();
+    this.#last = { key, at: Date.now(), data };
+    data.catch(() => {
+      if (this.#last?.data === data) this.#last = null;
+    });
+    return data;
+  }
+}
