@@ -119,6 +119,7 @@ describe('drafting, testing and publishing', () => {
     expect(pr.body).toContain('secret name `STATUS_TOKEN`');
     expect(pr.body).toContain('network: `status.example.com`');
     expect(pr.body).toContain('Tested with a fake URL.');
+    expect(pr.body).toMatch(/Proposed through mcpbox by MCP-Client: workflow-client\/1\.2\.3\.$/);
     const twice = await call(client, 'mcpbox_request_publish', { server_id: 'uptime' });
     expect(twice.data).toMatchObject({ outcome: 'existing', pull_request: 1 });
     const status = await call(client, 'mcpbox_get_tool_status', { tool_id: 'uptime__claude_status' });

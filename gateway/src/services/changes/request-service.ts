@@ -15,6 +15,7 @@ import {
 import { SAFE_MODULES } from '@mcpbox/sandbox';
 import { ToolError } from '../../tools/tool-error.ts';
 import { BOT_IDENTITY, type Snapshot } from './branch-writer.ts';
+import { callerTrailers } from './caller-context.ts';
 import { draftBranch, moduleBranch, networkBranch, removeServerBranch, removeToolBranch, rollbackBranch, secretBranch, type ChangeKind } from './change-branches.ts';
 import { pullUrl, reviewCommand, type ChangeContext } from './change-context.ts';
 import { translated } from './change-errors.ts';
@@ -60,7 +61,11 @@ export class RequestService {
   }
 
   private async open(branch: string, kind: ChangeKind, title: string, body: string, what: string): Promise<RequestOutcome> {
-    const pr = await this.ctx.forge.openPullRequest({ branch, title, body, kind, author: BOT_IDENTITY });
+    // The reviewer sees who asked: the same names the commits carry as trailers.
+    const caller = callerTrailers();
+    const who = Object.entries(caller).map(([key, value]) => `${key}: ${value}`);
+    const signed = who.length === 0 ? body : `${body}\n\n---\nProposed through mcpbox by ${who.join(', ')}.`;
+    const pr = await this.ctx.forge.openPullRequest({ branch, title, body: signed, kind, author: BOT_IDENTITY });
     return {
       outcome: 'created',
       number: pr.number,
