@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createLocalAdminForge, initRepo, loadSecretCipher, openStateStore, readDesiredState, SecretStore, ServerSwitchRepository, type AdminForge, type StateStore } from '@mcpbox/core';
 import type { Sandbox } from '@mcpbox/sandbox';
-import { createGateway, type Gateway } from '../../src/index.ts';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/index.ts';
 import { TEMPLATE_DIR } from '../support/gateway-fixture.ts';
 import { liveToolsOf, TestRegistry } from '../support/test-registry.ts';
 
@@ -25,7 +25,7 @@ export interface ChangeFixture {
   admin: AdminForge;
   /** Applies main to the registry as the reconciler would (schemas from the sandbox when given). */
   reapply(): Promise<void>;
-  client(name?: string): Promise<Client>;
+  client(name?: string, headers?: Record<string, string>): Promise<Client>;
   git(...args: string[]): string;
   close(): Promise<void>;
 }
@@ -42,7 +42,7 @@ export async function call(client: Client, name: string, args: Record<string, un
   return { isError: result.isError === true, data: (result.structuredContent ?? {}) as Record<string, unknown>, text };
 }
 
-export async function startChangeGateway(options: { sandbox?: Sandbox } = {}): Promise<ChangeFixture> {
+export async function startChangeGateway(options: { sandbox?: Sandbox; auth?: GatewayOptions['auth'] } = {}): Promise<ChangeFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'mcpbox-changes-'));
   const repo = join(dir, 'repo.git');
   await initRepo(repo, TEMPLATE_DIR, { name: 'mcpbox', email: 'mcpbox@localhost' });
@@ -66,6 +66,7 @@ export async function startChangeGateway(options: { sandbox?: Sandbox } = {}): P
     sandbox: options.sandbox ?? null,
     serverSwitches: new ServerSwitchRepository(store),
     secrets,
+    ...(options.auth === undefined ? {} : { auth: options.auth }),
     logger: pino({ level: 'silent' }),
   });
   const url = await gateway.listen();
@@ -80,9 +81,9 @@ export async function startChangeGateway(options: { sandbox?: Sandbox } = {}): P
     secrets,
     admin: createLocalAdminForge({ gitDir: repo, identity: { name: 'Admin Person', email: 'admin@example.invalid' } }),
     reapply,
-    async client(name = 'change-test') {
+    async client(name = 'change-test', headers?: Record<string, string>) {
       const client = new Client({ name, version: '1.2.3' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
-      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+      await client.connect(new StreamableHTTPClientTransport(new URL(url), headers === undefined ? undefined : { requestInit: { headers } }));
       clients.push(client);
       return client;
     },
