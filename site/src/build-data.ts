@@ -1,5 +1,6 @@
 // Build-time data for the no-script fallback: `public/data.json` when the build was given one (the
-// template's Pages job composes it from the checkout), otherwise a note that the page needs data.
+// template's Pages job composes it from the checkout; MCPBOX_SITE_DATA names another file),
+// otherwise a note that the page needs data.
 // Read from the working directory: Astro bundles pages elsewhere, so import.meta.url would lie.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { renderPage, type PageName } from './render/index.ts';
 import { text } from './render/html.ts';
 
 function buildTimeData(): SiteData | null {
-  const file = join(process.cwd(), 'public', 'data.json');
+  const file = process.env['MCPBOX_SITE_DATA'] ?? join(process.cwd(), 'public', 'data.json');
   if (!existsSync(file)) return null;
   return JSON.parse(readFileSync(file, 'utf8')) as SiteData;
 }
