@@ -27,6 +27,7 @@ import { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import { MANAGEMENT_TOOLS } from '../tools/index.ts';
 import type { ManagementTool } from '../tools/define-tool.ts';
 import { createLogger } from './logger.ts';
+import { RequestDrain } from './request-drain.ts';
 import { GATEWAY_IDENTITY } from './template-dir.ts';
 
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -130,13 +131,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await app.register(errorReplies, { bodyLimit });
   await app.register(requestGuards, { allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins });
-  // While shutting down, new MCP work is refused so in-flight calls can finish.
-  let draining = false;
-  app.addHook('onRequest', async (request, reply) => {
-    if (!draining || !request.url.startsWith('/mcp')) return;
-    void reply.header('connection', 'close').header('retry-after', '5');
-    return reply.status(503).send({ jsonrpc: '2.0', error: { code: -32003, message: 'The gateway is shutting down; retry in a few seconds.' }, id: null });
-  });
+  // While shutting down, new MCP work is refused so accepted requests can finish.
+  const requests = new RequestDrain();
+  requests.install(app);
   await app.register(authentication, { authenticator: new Authenticator(auth), metrics });
   await app.register(rateLimit, { perMinute: options.limits?.rateLimitPerMinute ?? 0, metrics });
   await app.register(metricsRoute, { metrics });
@@ -164,12 +161,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metrics,
     pipeline,
     async shutdown(graceMs) {
-      draining = true;
+      const started = Date.now();
+      const accepted = requests.drain(graceMs);
       // Stop accepting connections; idle keep-alive sockets go now, busy ones after their response.
       app.server.close();
       app.server.closeIdleConnections();
-      const drained = await pipeline.drain(graceMs);
-      logger.info({ drained, inFlight: pipeline.inFlight }, drained ? 'in-flight calls finished' : 'grace period over; closing with calls in flight');
+      const drained = (await accepted) && (await pipeline.drain(Math.max(0, graceMs - (Date.now() - started))));
+      logger.info({ drained, inFlight: pipeline.inFlight, requests: requests.active }, drained ? 'in-flight calls finished' : 'grace period over; closing with calls in flight');
       options.executionLogs?.flush();
       await close();
       return drained;

@@ -12,6 +12,8 @@ import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
 export const REQUEST_ID_EXTRA_KEY = 'mcpbox/request-id';
 const PRM_PATH = '/.well-known/oauth-protected-resource';
 const OPEN_PATHS = new Set(['/healthz', '/readyz']);
+// Forge webhooks prove themselves with their own HMAC signature and only poke the reconciler.
+const OPEN_PREFIXES = ['/.well-known/', '/webhooks/'];
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,7 +48,7 @@ const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { authenti
 
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    if (OPEN_PATHS.has(path) || path.startsWith('/.well-known/')) return;
+    if (OPEN_PATHS.has(path) || OPEN_PREFIXES.some((prefix) => path.startsWith(prefix))) return;
     const resource = new URL(mcpUrl(request, settings.publicUrl));
     const header = (name: string) => {
       const value = request.headers[name];
