@@ -96,6 +96,15 @@ describe('twenty clients at once', () => {
     for (const r of own) expect(commits).toContain(r.commit);
   }, 120_000);
 
+  it('the same module asked for by twenty clients at once: one pull request, one commit, the rest pointed at it', async () => {
+    const results = await Promise.all(clients.map((c, i) => call(c, 'mcpbox_request_module', { module_name: 'numpy', justification: `array maths for tool number ${i}` })));
+    for (const r of results) expect(r.isError, r.text).toBe(false);
+    expect(results.filter((r) => r.data.outcome === 'created')).toHaveLength(1);
+    expect(new Set(results.map((r) => r.data.pull_request)).size).toBe(1);
+    expect(fx.git('rev-list', '--count', 'refs/heads/mcpbox/module/numpy', '--not', 'main').trim()).toBe('1');
+    expect(fx.git('show', 'refs/heads/mcpbox/module/numpy:policy/modules.yaml').match(/- name: numpy/g)).toHaveLength(1);
+  }, 120_000);
+
   it('publishing from many clients at once opens one pull request; main never moved; fsck is clean', async () => {
     const mainBefore = fx.git('rev-parse', 'main').trim();
     const results = await Promise.all(clients.slice(0, 10).map((c) => call(c, 'mcpbox_request_publish', { server_id: 'shared' })));

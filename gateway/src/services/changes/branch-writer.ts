@@ -109,11 +109,13 @@ export class BranchWriter {
    * or return null (nothing to change). Returns the new head, or undefined when nothing changed.
    */
   async apply(branch: string, plan: (ctx: PlanContext) => Promise<ChangePlan | null> | ChangePlan | null, options: PrepareOptions = {}): Promise<{ commit?: string; head: string }> {
+    return this.exclusive(branch, () => this.applyInTurn(branch, plan, options));
+  }
+
+  /** Runs `work` when no other writer of `branch` in this process is running (a queue per branch). */
+  async exclusive<T>(branch: string, work: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(branch) ?? Promise.resolve();
-    const turn = previous.then(
-      () => this.applyNow(branch, plan, options),
-      () => this.applyNow(branch, plan, options),
-    );
+    const turn = previous.then(work, work);
     const settled = turn.catch(() => undefined);
     this.queues.set(branch, settled);
     void settled.then(() => {
@@ -122,7 +124,8 @@ export class BranchWriter {
     return turn;
   }
 
-  private async applyNow(branch: string, plan: (ctx: PlanContext) => Promise<ChangePlan | null> | ChangePlan | null, options: PrepareOptions): Promise<{ commit?: string; head: string }> {
+  /** `apply` for a caller that already holds the branch's turn (see `exclusive`). */
+  async applyInTurn(branch: string, plan: (ctx: PlanContext) => Promise<ChangePlan | null> | ChangePlan | null, options: PrepareOptions): Promise<{ commit?: string; head: string }> {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       // Only the first preparation may reset: afterwards the branch holds work of this very loop's peers.

@@ -83,11 +83,13 @@ export class RequestService {
     what: string,
     build: (main: Snapshot) => { changes: Array<{ path: string; content: string | null }>; message: string; body: string },
   ): Promise<RequestOutcome> {
-    return translated(async () => {
+    // The whole ask holds the branch's turn: a second identical ask waits, then finds the open PR
+    // instead of starting the branch again under the first one's feet.
+    return translated(() => this.ctx.writer.exclusive(branch, async () => {
       const open = await this.openFor(branch);
       if (open !== undefined) return this.existing(open, what);
       let built: ReturnType<typeof build> | undefined;
-      await this.ctx.writer.apply(branch, ({ main }) => {
+      await this.ctx.writer.applyInTurn(branch, ({ main }) => {
         built = build(main);
         return { changes: built.changes, message: built.message };
       }, { resetUnlessOpen: true });
@@ -100,12 +102,14 @@ export class RequestService {
         if (winner !== undefined) return this.existing(winner, what);
         throw err;
       }
-    });
+    }));
   }
 
   async publish(server: string, notes: string | undefined): Promise<RequestOutcome & { tools: string[] }> {
     const branch = draftBranch(server);
-    return translated(async () => {
+    // Publishing holds the draft's turn: the body describes exactly the head the PR opens at, and
+    // callers publishing at the same time find the open PR instead of composing it again.
+    return translated(() => this.ctx.writer.exclusive(branch, async () => {
       if (!(await this.ctx.writer.hasChanges(branch))) {
         throw new ToolError('invalid_input', `Nothing to publish for server "${server}": its draft branch ${branch} has no changes that are not on main. Create or update a tool first.`);
       }
@@ -177,7 +181,7 @@ export class RequestService {
         if (winner !== undefined) return { ...this.existing(winner, `Publishing server "${server}"`), tools: tools.map((t) => `${server}__${t}`) };
         throw err;
       }
-    });
+    }));
   }
 
   async requestModule(module: string, justification: string, toolId: string | undefined): Promise<RequestOutcome> {
