@@ -7,7 +7,7 @@
 // message shows the remote's origin only.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { GitError, isGitError } from '../git/errors.ts';
+import { isGitError } from '../git/errors.ts';
 import { runGit } from '../git/runner.ts';
 import { tryResolveCommit } from '../git/resolve.ts';
 
@@ -33,10 +33,11 @@ export interface MirrorFetchStatus {
 }
 
 export class MirrorError extends Error {
-  readonly code = 'forge_unreachable';
-  constructor(message: string) {
+  readonly code: 'forge_unreachable' | 'forge_rejected';
+  constructor(message: string, code: 'forge_unreachable' | 'forge_rejected' = 'forge_unreachable') {
     super(message);
     this.name = 'MirrorError';
+    this.code = code;
   }
 }
 
@@ -147,8 +148,12 @@ export class RepoMirror {
 
   #failure(what: 'fetch' | 'push', err: unknown): MirrorError {
     if (err instanceof MirrorError) return err;
-    const detail = isGitError(err) ? (err.detail ?? err.message) : err instanceof GitError ? err.message : String((err as Error)?.message ?? err);
+    const detail = isGitError(err) ? (err.detail ?? err.message) : String((err as Error)?.message ?? err);
     const line = redactMessage(detail.split('\n').filter((l) => l.trim().length > 0).slice(-1)[0] ?? 'unknown error', this.#token ? [this.#token] : []);
-    return new MirrorError(`forge unreachable: git ${what} from ${this.remote} failed (${line.replace(/^(fatal|error):\s*/i, '')}).`);
+    const reason = line.replace(/^(fatal|error):\s*/i, '');
+    if (/authentication failed|could not read username|\b40[13]\b/i.test(detail)) {
+      return new MirrorError(`forge refused the token: git ${what} from ${this.remote} failed (${reason}). Check MCPBOX_FORGE_TOKEN and its permissions.`, 'forge_rejected');
+    }
+    return new MirrorError(`forge unreachable: git ${what} from ${this.remote} failed (${reason}).`);
   }
 }
