@@ -89,7 +89,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     remoteToolEditing: auth.remoteToolEditing,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     // Every value the server holds, declared or not, is kept out of its logs.
-    ...(secrets === null ? {} : { secretValues: (server: string) => Object.values(secrets.valuesFor(server, secrets.list(server).map((s) => s.name))) }),
+    ...(secrets === null ? {} : { secretValues: (server: string) => secrets.allValues(server) }),
   });
   const mcp = createGatewayMcp({
     gitDir: config.repo,
