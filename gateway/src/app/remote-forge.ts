@@ -5,6 +5,7 @@ import { createGiteaForge, createGitHubForge, RepoMirror, type BranchForge } fro
 import type { LiveRegistry } from '@mcpbox/reconciler';
 import type { Logger } from 'pino';
 import type { RemoteForgeSettings } from '../config/index.ts';
+import { TEST_CONTEXT_PREFIX } from '../services/changes/code-service.ts';
 import { ToolError } from '../tools/tool-error.ts';
 
 export interface RemoteForge {
@@ -13,11 +14,37 @@ export interface RemoteForge {
   forge: BranchForge;
 }
 
-export function createRemoteForge(settings: RemoteForgeSettings): RemoteForge {
+export function createRemoteForge(settings: RemoteForgeSettings, logger?: Logger): RemoteForge {
   const mirror = new RepoMirror({ gitDir: settings.mirrorDir, remoteUrl: settings.repoUrl, token: settings.token });
   const options = { apiUrl: settings.apiUrl, owner: settings.owner, repo: settings.repo, token: settings.token, mirror };
   const adapter: BranchForge = settings.kind === 'github' ? createGitHubForge(options) : createGiteaForge(options);
-  return { mirror, forge: failuresAsToolErrors(adapter) };
+  return { mirror, forge: failuresAsToolErrors(commentingTestResults(adapter, logger)) };
+}
+
+/**
+ * Sandbox test results are commit statuses on the draft's head; on a forge, reviewers also read them
+ * as a comment on the open pull request of that head. Best effort: the status is what counts.
+ */
+export function commentingTestResults(forge: BranchForge, logger?: Logger): BranchForge {
+  return Object.freeze({
+    ...forge,
+    async setCommitStatus(input: Parameters<BranchForge['setCommitStatus']>[0]) {
+      const status = await forge.setCommitStatus(input);
+      if (input.context.startsWith(TEST_CONTEXT_PREFIX) && (input.state === 'success' || input.state === 'failure')) {
+        try {
+          const open = (await forge.listPullRequests({ state: 'open' })).find((p) => p.head === input.sha);
+          if (open) {
+            const tool = input.context.slice(TEST_CONTEXT_PREFIX.length);
+            const verdict = input.state === 'success' ? 'passed' : 'failed';
+            await forge.commentPullRequest({ number: open.number, body: `Sandbox test of \`${tool}\` at ${input.sha.slice(0, 12)}: **${verdict}**\n\n${input.description ?? ''}`.trim() });
+          }
+        } catch (err) {
+          logger?.warn({ err: (err as Error).message, sha: input.sha }, 'could not comment the test result on the pull request');
+        }
+      }
+      return status;
+    },
+  });
 }
 
 function isForgeFailure(err: unknown): err is Error & { code: string } {

@@ -35,7 +35,7 @@ export interface Runtime {
 
 export function createRuntime(config: Pick<GatewayConfig, 'dataDir' | 'repo'> & Partial<Pick<GatewayConfig, 'limits' | 'remote'>>, logger: Logger): Runtime {
   // With a remote forge, main is read from a local mirror that every reconcile attempt fetches first.
-  const remote = config.remote ? createRemoteForge(config.remote) : null;
+  const remote = config.remote ? createRemoteForge(config.remote, logger.child({ component: 'forge' })) : null;
   const store = openStateStore(config.dataDir);
   const secrets = new SecretStore(store, loadSecretCipher(config.dataDir));
   const executionLogs = new ExecutionLogWriter(
