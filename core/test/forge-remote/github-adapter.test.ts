@@ -50,6 +50,18 @@ describe('GitHub adapter', () => {
     await expect(stale).rejects.toSatisfy((err: unknown) => isGitError(err, 'conflict'));
   });
 
+  it('without an expected head, concurrent writers all land: a lost ref update is rebuilt on the new head', async () => {
+    await forge.createBranch({ branch: 'mcpbox/busy' });
+    const writes = ['one', 'two', 'three', 'four'].map((name) => forge.commitChanges({ branch: 'mcpbox/busy', message: name, changes: [{ path: `busy/${name}.txt`, content: `${name}\n` }] }));
+    const results = await Promise.all(writes);
+    expect(new Set(results.map((r) => r.commit)).size).toBe(4);
+    const { files } = await forge.readFiles({ ref: 'mcpbox/busy' });
+    expect(files.map((f) => f.path).filter((p) => p.startsWith('busy/')).sort()).toEqual(['busy/four.txt', 'busy/one.txt', 'busy/three.txt', 'busy/two.txt']);
+    // At least one writer lost the compare-and-swap and retried (422 "not a fast forward").
+    expect(fx.forge.requests.some((r) => r.operationId === 'git/update-ref' && r.status === 422)).toBe(true);
+    await forge.deleteBranch({ branch: 'mcpbox/busy' });
+  });
+
   it('never writes main, and an existing branch is a conflict', async () => {
     await expect(forge.commitChanges({ branch: 'main', message: 'x', changes: [{ path: 'x', content: 'x' }] })).rejects.toSatisfy((e: unknown) => isGitError(e, 'forbidden_ref'));
     await expect(forge.createBranch({ branch: 'mcpbox/add-hello' })).rejects.toSatisfy((e: unknown) => isGitError(e, 'conflict'));
