@@ -1,8 +1,11 @@
 // Limits: time (soft interrupt, hard worker kill, wedged child), memory (cap and recycling), crashes,
 // isolation between servers, idle stop, the live-instance cap, and that close() leaves nothing behind.
 
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { processAlive, testSandbox, tool, ESCAPED_POLICY } from './helpers.ts';
+import { processAlive, SHARED_CACHE_DIR, testSandbox, tool, ESCAPED_POLICY } from './helpers.ts';
 
 const t = testSandbox({ graceMs: 300, recycleBytes: 96 * 1024 * 1024, heapCapBytes: 256 * 1024 * 1024 });
 afterAll(() => t.close());
@@ -157,6 +160,15 @@ describe('pool lifecycle', () => {
     } finally {
       await s.close();
     }
+  });
+
+  it('children exit by themselves when their parent dies without close()', async () => {
+    const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'exit-without-close.ts');
+    const out = execFileSync(process.execPath, [script, t.dataDir, SHARED_CACHE_DIR], { encoding: 'utf8' });
+    const pids = JSON.parse(out.trim().split('\n').pop()!) as number[];
+    expect(pids.length).toBe(1);
+    for (let i = 0; i < 100 && pids.some(processAlive); i++) await new Promise((r) => setTimeout(r, 100));
+    for (const pid of pids) expect(processAlive(pid)).toBe(false);
   });
 
   it('close() leaves no child process behind', async () => {

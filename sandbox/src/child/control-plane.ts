@@ -28,8 +28,12 @@ interface WorkerSlot {
 export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstWorker: LaunchedWorker): void {
   const config: ChildConfig = ChildConfigSchema.parse(rawConfig);
 
+  const parentSocket = new net.Socket({ fd: 3, readable: true, writable: true });
+  // The parent is gone (crashed, killed, exited without close()): never linger as an orphan.
+  parentSocket.on('end', () => process.exit(0));
+  parentSocket.on('close', () => process.exit(0));
   const channel = openLineChannel<ParentMessage, ChildMessage>({
-    stream: new net.Socket({ fd: 3, readable: true, writable: true }),
+    stream: parentSocket,
     schema: ParentMessageSchema,
     maxBytes: config.maxMessageBytes,
     onMessage: (message) => onParentMessage(message),
