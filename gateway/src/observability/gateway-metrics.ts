@@ -51,7 +51,7 @@ export class GatewayMetrics {
 
   constructor(sources: MetricSources = {}) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'mcpbox_process_' });
+    collectDefaultMetrics({ register: this.registry });
     this.toolCalls = new Counter({ name: 'mcpbox_tool_calls_total', help: 'Tool calls by tool and outcome (ok, error, refused, busy).', labelNames: ['tool', 'outcome'], registers });
     this.toolCallSeconds = new Histogram({
       name: 'mcpbox_tool_call_duration_seconds',
@@ -65,25 +65,32 @@ export class GatewayMetrics {
     this.authFailures = new Counter({ name: 'mcpbox_auth_failures_total', help: 'Requests refused by authentication, by status.', labelNames: ['status'], registers });
     this.sandboxChildExits = new Counter({ name: 'mcpbox_sandbox_child_exits_total', help: 'Sandbox child processes that exited (stops, crashes, recycling).', registers });
     this.sandboxChildKills = new Counter({ name: 'mcpbox_sandbox_child_kills_total', help: 'Sandbox child processes killed (deadline passed, crash, stop).', registers });
-    this.reconciles = new Counter({ name: 'mcpbox_reconciles_total', help: 'Reconcile attempts by result.', labelNames: ['result'], registers });
+    // Reconcile history is read at scrape time; entries not seen before are counted once. The counter
+    // is collected before the histogram below, so both reflect the same reading.
+    const status = sources.reconcilerStatus;
+    const observeHistory = (history: readonly HistoryEntry[]) => this.observeHistory(history);
+    this.reconciles = new Counter({
+      name: 'mcpbox_reconciles_total',
+      help: 'Reconcile attempts by result.',
+      labelNames: ['result'],
+      registers,
+      collect() {
+        if (status !== undefined) observeHistory(status().history);
+      },
+    });
     this.reconcileSeconds = new Histogram({ name: 'mcpbox_reconcile_duration_seconds', help: 'Reconcile duration by result.', labelNames: ['result'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers });
     this.mergeToApplySeconds = new Histogram({ name: 'mcpbox_merge_to_apply_seconds', help: "Time from main's head commit to the gateway serving it.", buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], registers });
     if (sources.sandboxLivePids !== undefined) {
       const livePids = sources.sandboxLivePids;
       new Gauge({ name: 'mcpbox_sandbox_instances', help: 'Live sandbox child processes (one per running server).', registers, collect() { this.set(Object.keys(livePids()).length); } });
     }
-    if (sources.reconcilerStatus !== undefined) {
-      const status = sources.reconcilerStatus;
-      // Reconcile history is read at scrape time; entries not seen before are counted once.
-      const observeHistory = (history: readonly HistoryEntry[]) => this.observeHistory(history);
+    if (status !== undefined) {
       new Gauge({
         name: 'mcpbox_reconciler_ready',
         help: '1 when the reconciler reports Ready.',
         registers,
         collect() {
-          const s = status();
-          observeHistory(s.history);
-          this.set(s.conditions.some((c) => c.type === 'Ready' && c.status === 'True') ? 1 : 0);
+          this.set(status().conditions.some((c) => c.type === 'Ready' && c.status === 'True') ? 1 : 0);
         },
       });
     }

@@ -51,6 +51,19 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+describe('metrics of the running gateway', () => {
+  it('report sandbox instances, reconciles and merge-to-apply latency next to the call counters', async () => {
+    const text = await (await fetch(`${gw.origin}/metrics`)).text();
+    expect(Number(/^mcpbox_sandbox_instances (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/^mcpbox_reconciler_ready 1$/m);
+    expect(text).toMatch(/^mcpbox_reconciles_total\{result="applied"\} [1-9]/m);
+    expect(text).toMatch(/^mcpbox_reconcile_duration_seconds_count\{result="applied"\} [1-9]/m);
+    expect(text).toMatch(/^mcpbox_merge_to_apply_seconds_count [1-9]/m);
+    expect(text).toMatch(/^mcpbox_tool_calls_total\{tool="examples__text_stats",outcome="ok"\} [1-9]/m);
+    expect(text).toMatch(/^mcpbox_sandbox_child_kills_total \d+$/m);
+  });
+});
+
 describe('SIGTERM under load', () => {
   it('drains in-flight calls, logs every returned one, exits 0 and leaves no child behind', async () => {
     const tree = descendants(gw.pid);
