@@ -66,7 +66,9 @@ export interface SiteCallError {
 
 /** Execution figures from the state store's call log; null when nothing was recorded. */
 export interface SiteCalls {
+  /** Calls counted below; when `capped`, only the newest that many were read. */
   total: number;
+  capped: boolean;
   errors: number;
   medianMs: number | null;
   lastErrors: SiteCallError[];

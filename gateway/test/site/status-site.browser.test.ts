@@ -9,10 +9,12 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createLocalAdminForge, createLocalBranchForge, initRepo } from '@mcpbox/core';
 import { readStatus } from '@mcpbox/reconciler';
 import { createGateway, type Gateway } from '../../src/index.ts';
 import { createRuntime, type Runtime } from '../../src/app/runtime.ts';
+import { ExecutionLogCallStats } from '../../src/http/status-site-calls.ts';
 import { IDENTITY, TEMPLATE_DIR } from '../support/gateway-fixture.ts';
 import { ensureChromium, launchChromium, SITE_DIST } from './site-support.ts';
 
@@ -25,6 +27,7 @@ let gateway: Gateway;
 let browser: Browser;
 let context: BrowserContext;
 let base: string;
+let mcpUrl: string;
 const requested: string[] = [];
 const consoleErrors: string[] = [];
 
@@ -84,9 +87,11 @@ beforeAll(async () => {
     sandbox: runtime.sandbox,
     serverSwitches: runtime.serverSwitches,
     logger,
-    statusSite: { siteDir: SITE_DIST },
+    executionLogs: runtime.executionLogs,
+    statusSite: { siteDir: SITE_DIST, calls: new ExecutionLogCallStats(runtime.executionLogs.repository) },
   });
-  base = `${new URL(await gateway.listen()).origin}/status/`;
+  mcpUrl = await gateway.listen();
+  base = `${new URL(mcpUrl).origin}/status/`;
   await runtime.start();
   await until(() => runtime.registry.current(), 150_000, 'the first revision to go live');
   browser = await launchChromium();
@@ -132,6 +137,27 @@ describe('status site in Chromium, served by the gateway', () => {
     expect(await page.textContent('[data-testid="no-calls"]')).toBe('No calls recorded.');
     expect(await page.locator('table:has(caption:text("Versions")) tbody tr').count()).toBeGreaterThan(0);
     await shot(page, 'tool');
+    await page.close();
+  });
+
+  it('calls made over MCP show as counts, an error rate, a median and the last error', async () => {
+    const client = new Client({ name: 'status-site', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)));
+    try {
+      expect((await client.callTool({ name: 'examples__text_stats', arguments: { text: 'one two two' } })).isError).toBeFalsy();
+      expect((await client.callTool({ name: 'examples__text_stats', arguments: { text: 'three', top: 2 } })).isError).toBeFalsy();
+      // The tool's own check refuses top > 50: a Python ValueError, recorded as a failed call.
+      expect((await client.callTool({ name: 'examples__text_stats', arguments: { text: 'x', top: 51 } })).isError).toBe(true);
+    } finally {
+      await client.close();
+    }
+    const page = await openPage('tool/?id=examples__text_stats');
+    const calls = await page.textContent('[data-testid="calls"]');
+    expect(calls).toContain('Calls3');
+    expect(calls).toContain('1 (33.3%)');
+    expect(calls).toMatch(/Median duration\d+ ms/);
+    expect(await page.textContent('[aria-label="Calls"] .errors')).toContain('top must be between 0 and 50');
+    await shot(page, 'tool-calls');
     await page.close();
   });
 

@@ -47,7 +47,7 @@ function renderTool(tool: SiteTool, ctx: RenderContext, heading: 'h1' | 'h2'): s
   else {
     const c = tool.calls;
     const rate = c.total ? ((100 * c.errors) / c.total).toFixed(1) : '0.0';
-    parts.push(`<dl class="facts"><dt>Calls</dt><dd>${c.total}</dd><dt>Errors</dt><dd>${c.errors} (${rate}%)</dd><dt>Median duration</dt><dd>${c.medianMs === null ? '—' : `${Math.round(c.medianMs)} ms`}</dd></dl>`);
+    parts.push(`<dl class="facts" data-testid="calls"><dt>Calls</dt><dd>${c.total}${c.capped ? ' (the newest; older ones not counted)' : ''}</dd><dt>Errors</dt><dd>${c.errors} (${rate}%)</dd><dt>Median duration</dt><dd>${c.medianMs === null ? '—' : `${Math.round(c.medianMs)} ms`}</dd></dl>`);
     if (c.lastErrors.length > 0) parts.push(`<${sub === 'h2' ? 'h3' : 'h4'}>Last errors</${sub === 'h2' ? 'h3' : 'h4'}><ul class="errors">${c.lastErrors.map((e) => `<li>${time(e.at)} ${text(e.message)}</li>`).join('')}</ul>`);
   }
   parts.push('</section>');
