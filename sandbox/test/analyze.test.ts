@@ -2,7 +2,7 @@
 // parser, in the dedicated analysis child.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { testSandbox } from './helpers.ts';
+import { testSandbox } from './test-sandbox.ts';
 
 const t = testSandbox();
 afterAll(() => t.close());

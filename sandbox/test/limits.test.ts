@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { processAlive, SHARED_CACHE_DIR, testSandbox, tool, ESCAPED_POLICY } from './helpers.ts';
+import { processAlive, SHARED_CACHE_DIR, testSandbox, tool, ESCAPED_POLICY } from './test-sandbox.ts';
 
 const t = testSandbox({ graceMs: 300, recycleBytes: 96 * 1024 * 1024, heapCapBytes: 256 * 1024 * 1024 });
 afterAll(() => t.close());

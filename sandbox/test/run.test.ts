@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RunPolicy } from '../src/contract.ts';
 import type { HttpRequest, HttpResponse } from '../src/network/types.ts';
 import type { HttpBridgeLike } from '../src/pool/options.ts';
-import { testSandbox, tool } from './helpers.ts';
+import { testSandbox, tool } from './test-sandbox.ts';
 
 // A real bridge object speaking the interface; it records what the child asked for.
 const bridgeCalls: Array<{ server: string; grants: RunPolicy['grants']; req: HttpRequest }> = [];

@@ -45,9 +45,10 @@ export interface SandboxOptions {
   networkNamespace?: boolean;
 }
 
+/** Used when no logger is given: warnings and errors still reach the operator. */
 export const stderrLog: SandboxLog = {
   debug() {},
   info() {},
-  warn(obj, msg) { console.error(`[sandbox] ${msg} ${JSON.stringify(obj)}`); },
-  error(obj, msg) { console.error(`[sandbox] ${msg} ${JSON.stringify(obj)}`); },
+  warn(obj, msg) { process.stderr.write(`[sandbox] ${msg} ${JSON.stringify(obj)}\n`); },
+  error(obj, msg) { process.stderr.write(`[sandbox] ${msg} ${JSON.stringify(obj)}\n`); },
 };

@@ -2,7 +2,7 @@
 // case must come back as an ordinary (in)valid analysis, and the analysis child must keep answering.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { testSandbox } from '../helpers.ts';
+import { testSandbox } from '../test-sandbox.ts';
 
 const t = testSandbox();
 afterAll(() => t.close());

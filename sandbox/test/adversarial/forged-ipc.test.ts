@@ -10,7 +10,7 @@ import { MAX_IPC_MESSAGE_BYTES } from '../../src/limits.ts';
 import type { HttpRequest } from '../../src/network/types.ts';
 import type { HttpBridgeLike } from '../../src/pool/options.ts';
 import { SandboxChild, UNASSIGNED_SERVER } from '../../src/pool/sandbox-child.ts';
-import { collectingLog } from '../helpers.ts';
+import { collectingLog } from '../test-sandbox.ts';
 
 const evil = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'evil-child.ts');
 const bridgeCalls: Array<{ server: string; grants: RunPolicy['grants']; req: HttpRequest }> = [];

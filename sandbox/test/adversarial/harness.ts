@@ -6,7 +6,7 @@
 import { afterAll, expect, it } from 'vitest';
 import type { RunPolicy, RunResult } from '../../src/contract.ts';
 import type { SandboxOptions } from '../../src/pool/options.ts';
-import { DEFAULT_POLICY, ESCAPED_POLICY, testSandbox, type TestSandbox } from '../helpers.ts';
+import { DEFAULT_POLICY, ESCAPED_POLICY, testSandbox, type TestSandbox } from '../test-sandbox.ts';
 
 export interface AttackCase {
   name: string;

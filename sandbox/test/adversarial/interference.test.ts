@@ -2,7 +2,7 @@
 // interpreter, flood — another server's calls run concurrently, get correct answers, and see none of it.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ESCAPED_POLICY, DEFAULT_POLICY, processAlive, testSandbox } from '../helpers.ts';
+import { ESCAPED_POLICY, DEFAULT_POLICY, processAlive, testSandbox } from '../test-sandbox.ts';
 import { plain } from './harness.ts';
 
 const t = testSandbox({ graceMs: 300 });
