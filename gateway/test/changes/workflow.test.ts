@@ -188,6 +188,20 @@ describe('requests that edit policy', () => {
     expect(opened.data).toMatchObject({ outcome: 'created', branch: 'mcpbox/network/uptime__api.example.com__8443' });
     expect(fx.git('show', 'refs/heads/mcpbox/network/uptime__api.example.com__8443:policy/network.yaml')).toMatch(/host: api.example.com\n\s+port: 8443/);
   });
+
+  it('keeps branch names within git\'s limits for the longest hosts and secret names', async () => {
+    const label = 'a'.repeat(63);
+    const host = `${label}.${label}.${label}.${'b'.repeat(61)}`;
+    expect(host.length).toBe(253);
+    const long = await call(client, 'mcpbox_request_network_access', { server_id: 'uptime', host, justification: 'a host with the longest name DNS allows' });
+    expect(long.isError, long.text).toBe(false);
+    expect((long.data.branch as string).length).toBeLessThanOrEqual(180);
+    expect(long.data.branch).toMatch(/^mcpbox\/network\/uptime__a+.*-[0-9a-f]{12}$/);
+    const again = await call(client, 'mcpbox_request_network_access', { server_id: 'uptime', host, justification: 'a host with the longest name DNS allows' });
+    expect(again.data).toMatchObject({ outcome: 'existing', branch: long.data.branch });
+    const secret = await call(client, 'mcpbox_create_server_secret', { server_id: 'uptime', key: `K${'_X'.repeat(63)}1` });
+    expect(secret.isError, secret.text).toBe(false);
+  });
 });
 
 describe('rollback, deletion and runtime switches', () => {
@@ -241,8 +255,9 @@ describe('rollback, deletion and runtime switches', () => {
     const pending = await call(client, 'mcpbox_list_pending_requests');
     expect((pending.data.pending_deletions as unknown[]).length).toBe(1);
     expect((pending.data.pending_rollbacks as unknown[]).length).toBe(1);
-    expect((pending.data.pending_secret_requests as unknown[]).length).toBe(1);
-    expect((pending.data.pending_network_requests as unknown[]).length).toBe(1);
+    // (one each from the policy tests above, plus the longest-name ones)
+    expect((pending.data.pending_secret_requests as unknown[]).length).toBe(2);
+    expect((pending.data.pending_network_requests as unknown[]).length).toBe(2);
   });
 
   it('deletes a tool on main only by pull request', async () => {

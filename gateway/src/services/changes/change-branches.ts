@@ -8,7 +8,18 @@
 //   mcpbox/network/<server>__<host>__<port>  a network grant request (policy/network.yaml)
 //   mcpbox/secret/<server>__<NAME>           declaring a secret name on a server that is on main
 //   mcpbox/rollback/<server>__<tool>__<sha>  restoring an older version of a tool
-// Every name below is checked again by core's branchRef before it reaches git.
+// Every name below is checked again by core's branchRef before it reaches git, which allows 200
+// characters: a longer name (a 253-character host, a 128-character secret) keeps its start and ends
+// in a short hash of the whole, so it stays unique and readable.
+import { createHash } from 'node:crypto';
+
+const MAX_BRANCH_LENGTH = 180;
+
+function bounded(branch: string): string {
+  if (branch.length <= MAX_BRANCH_LENGTH) return branch;
+  const hash = createHash('sha256').update(branch).digest('hex').slice(0, 12);
+  return `${branch.slice(0, MAX_BRANCH_LENGTH - 13).replace(/[./-]+$/, '')}-${hash}`;
+}
 
 export type ChangeKind = 'tools' | 'delete_server' | 'delete_tool' | 'module' | 'network' | 'secret' | 'rollback';
 
@@ -27,16 +38,16 @@ export function removeToolBranch(server: string, tool: string): string {
 }
 
 export function moduleBranch(module: string): string {
-  return `mcpbox/module/${module.replace(/\./g, '-')}`;
+  return bounded(`mcpbox/module/${module.replace(/\./g, '-')}`);
 }
 
 export function networkBranch(server: string, host: string, port: number | undefined): string {
   // IPv6 literals carry ":", which refs may not; the port (or "any") keeps the name from ending in ".lock".
-  return `mcpbox/network/${server}__${host.replace(/:/g, '-')}__${port ?? 'any'}`;
+  return bounded(`mcpbox/network/${server}__${host.replace(/:/g, '-')}__${port ?? 'any'}`);
 }
 
 export function secretBranch(server: string, name: string): string {
-  return `mcpbox/secret/${server}__${name}`;
+  return bounded(`mcpbox/secret/${server}__${name}`);
 }
 
 export function rollbackBranch(server: string, tool: string, commit: string): string {
