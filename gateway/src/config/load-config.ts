@@ -124,6 +124,10 @@ export function loadConfig(
   const webhookSecret = loadWebhookSecret(env);
   const authSettings = loadAuthSettings(parsed.MCPBOX_AUTH, env);
   const limits = loadOperationLimits(env);
+  const encryptionKey = env.MCPBOX_ENCRYPTION_KEY?.trim() ?? '';
+  if (encryptionKey !== '' && !/^[0-9a-fA-F]{64}$/.test(encryptionKey)) {
+    throw new ConfigError('MCPBOX_ENCRYPTION_KEY', `expected 64 hex characters (32 bytes), got ${encryptionKey.length} characters; generate one with \`openssl rand -hex 32\``);
+  }
   const host = parsed.MCPBOX_HOST;
   const loopback = transport === 'stdio' || isLoopbackHost(host);
   if (!loopback && parsed.MCPBOX_AUTH === 'none' && !parsed.MCPBOX_ALLOW_UNAUTHENTICATED) {

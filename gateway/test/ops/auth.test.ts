@@ -224,4 +224,10 @@ describe('start-up', () => {
     expect(short.stderr).toMatch(/MCPBOX_BEARER_TOKENS: entry 1 \("ci"\) has a token shorter than 16/);
     expect(short.stderr).not.toContain('short\n');
   });
+
+  it('refuses a malformed MCPBOX_ENCRYPTION_KEY before anything starts', async () => {
+    const bad = await runCli(['up'], { MCPBOX_ENCRYPTION_KEY: 'abc', MCPBOX_DATA_DIR: '/nonexistent/never-created' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^mcpbox: MCPBOX_ENCRYPTION_KEY: expected 64 hex characters/);
+  });
 });
