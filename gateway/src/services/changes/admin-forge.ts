@@ -22,7 +22,11 @@ export class AdminForgeUnavailable extends Error {
   readonly code = 'repo_missing';
 }
 
-export function openAdminForge(config: Pick<GatewayConfig, 'repo'>, identity: Identity = adminIdentity()): AdminForge {
+export function openAdminForge(config: Pick<GatewayConfig, 'repo'> & Partial<Pick<GatewayConfig, 'remote'>>, identity: Identity = adminIdentity()): AdminForge {
+  // With a remote forge, config.repo is only a mirror: a merge there would be overwritten by the next fetch.
+  if (config.remote) {
+    throw new AdminForgeUnavailable(`the tools repo is on ${config.remote.kind} (${config.remote.repoUrl}): review, merge and revert pull requests there; mcpbox pr and mcpbox revert work on the embedded local forge only`);
+  }
   if (!existsSync(config.repo)) {
     throw new AdminForgeUnavailable(`no tools repo at ${config.repo}; start the gateway once (mcpbox up) or set MCPBOX_DATA_DIR / MCPBOX_REPO`);
   }
