@@ -3,6 +3,7 @@
 // optional status.json copied from a gateway. No reconciler runs here, so nothing is "live".
 // Usage: node site/scripts/compose-data.ts --repo <checkout or bare repo> [--rev HEAD]
 //          [--out site/public/data.json] [--status status.json] [--commit-url URL] [--pull-url URL]
+// Writes data.json and, next to it, tools/<id>.json for every tool.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -55,7 +56,15 @@ const pulls: PullRequest[] = await createLocalBranchForge({ gitDir, identity: { 
   .catch(() => []);
 
 const composer = new SiteDataComposer({ gitDir, links: { commit: args['commit-url'] ?? null, pull: args['pull-url'] ?? null } });
-const data = await composer.compose({ source: 'build', mainRevision: revision, live: null, status, pulls });
+const sources = { source: 'build', mainRevision: revision, live: null, status, pulls } as const;
+const data = await composer.compose(sources);
 mkdirSync(dirname(args.out), { recursive: true });
 writeFileSync(args.out, JSON.stringify(data) + '\n');
+// Each tool in full next to data.json, where the tool page (and the gateway) keep them.
+const toolsDir = join(dirname(args.out), 'tools');
+mkdirSync(toolsDir, { recursive: true });
+for (const { id } of data.tools) {
+  const tool = await composer.composeTool(sources, id);
+  if (tool) writeFileSync(join(toolsDir, `${id}.json`), JSON.stringify(tool) + '\n');
+}
 process.stdout.write(`wrote ${args.out}: ${data.tools.length} tools in ${data.servers.length} servers at ${revision.slice(0, 10)}\n`);

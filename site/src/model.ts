@@ -82,7 +82,8 @@ export interface SiteParam {
   default?: string;
 }
 
-export interface SiteTool {
+/** What every page needs about a tool (data.json lists these for all tools). */
+export interface SiteToolSummary {
   id: string;
   server: string;
   name: string;
@@ -90,6 +91,11 @@ export interface SiteTool {
   state: ToolState;
   /** Why the tool is in that state, in one sentence. */
   stateReason: string;
+  errorCount: number;
+}
+
+/** One tool in full (tools/<id>.json): read only by its own page, so data.json stays small. */
+export interface SiteTool extends SiteToolSummary {
   timeoutMs: number | null;
   codePath: string;
   code: string;
@@ -128,7 +134,7 @@ export interface SiteLinks {
 export interface SiteData {
   overview: SiteOverview;
   servers: SiteServer[];
-  tools: SiteTool[];
+  tools: SiteToolSummary[];
   pulls: SitePull[];
   policy: SitePolicy;
   links: SiteLinks;

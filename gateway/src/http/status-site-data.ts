@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tryResolveCommit, PULLS_REF, type BranchForge } from '@mcpbox/core';
 import { ReconcilerStatusSchema, STATUS_FILE, type LiveRegistry, type ReconcilerStatus } from '@mcpbox/reconciler';
-import { SiteDataComposer, type CallStatsSource, type SiteData, type SiteLinks } from '@mcpbox/site';
+import { SiteDataComposer, type CallStatsSource, type SiteData, type SiteLinks, type SiteSources, type SiteTool } from '@mcpbox/site';
 
 const REUSE_MS = 2000;
 
@@ -50,24 +50,33 @@ export class StatusSiteData {
   }
 
   async data(): Promise<SiteData> {
-    const { gitDir, registry, forge } = this.#options;
+    const { gitDir } = this.#options;
     const [main, pullsHead, status] = await Promise.all([tryResolveCommit(gitDir, 'refs/heads/main'), tryResolveCommit(gitDir, PULLS_REF), this.status()]);
-    const live = registry.current();
+    const live = this.#options.registry.current();
     const key = [main ?? '', pullsHead ?? '', live?.revision ?? '', status?.updatedAt ?? ''].join('|');
     if (this.#last && this.#last.key === key && Date.now() - this.#last.at < REUSE_MS) return this.#last.data;
-    const data = (async () =>
-      this.#composer.compose({
-        source: 'gateway',
-        mainRevision: main ?? null,
-        live,
-        status,
-        pulls: await forge.listPullRequests({ state: 'all' }),
-        calls: this.#options.calls ?? null,
-      }))();
+    const data = (async () => this.#composer.compose(await this.#sources(main ?? null, status)))();
     this.#last = { key, at: Date.now(), data };
     data.catch(() => {
       if (this.#last?.data === data) this.#last = null;
     });
     return data;
+  }
+
+  /** One tool in full for its page; null when main has no such tool. */
+  async tool(id: string): Promise<SiteTool | null> {
+    const [main, status] = await Promise.all([tryResolveCommit(this.#options.gitDir, 'refs/heads/main'), this.status()]);
+    return this.#composer.composeTool(await this.#sources(main ?? null, status), id);
+  }
+
+  async #sources(main: string | null, status: ReconcilerStatus | null): Promise<SiteSources> {
+    return {
+      source: 'gateway',
+      mainRevision: main,
+      live: this.#options.registry.current(),
+      status,
+      pulls: await this.#options.forge.listPullRequests({ state: 'all' }),
+      calls: this.#options.calls ?? null,
+    };
   }
 }

@@ -1,6 +1,6 @@
-// The status site under /status/: the static pages Astro built (site/dist), plus the two data
-// files they read, served fresh: status.json (the reconciler's own file) and data.json (composed
-// from main, the live registry, the status and the pull requests). Pages render the JSON in the
+// The status site under /status/: the static pages Astro built (site/dist), plus the data files
+// they read, served fresh: status.json (the reconciler's own file), data.json (composed from main,
+// the live registry, the status and the pull requests) and tools/<id>.json (one tool in full). Pages render the JSON in the
 // browser, so an applied revision shows without rebuilding the site.
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { BranchForge } from '@mcpbox/core';
@@ -49,6 +49,21 @@ export const statusSite: FastifyPluginAsync<StatusSiteOptions> = async (app, opt
     } catch (err) {
       request.log.warn({ err }, 'status data could not be composed');
       return reply.status(503).send({ error: 'unavailable', message: 'The status data could not be composed from the tools repo; see the gateway log, then reload.' });
+    }
+  });
+
+  app.get('/status/tools/:file', async (request, reply) => {
+    const file = (request.params as { file: string }).file;
+    secure(reply).header('cache-control', 'no-store');
+    const id = /^([a-z][a-z0-9_]*)\.json$/.exec(file)?.[1];
+    if (!id) return reply.status(404).send({ error: 'not_found', message: `No ${STATUS_PREFIX}tools/${file}: tool details are at ${STATUS_PREFIX}tools/<server>__<tool>.json.` });
+    try {
+      const tool = await data.tool(id);
+      if (!tool) return reply.status(404).send({ error: 'not_found', message: `main has no tool ${id}; ${STATUS_PREFIX}data.json lists the tools there are.` });
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(tool));
+    } catch (err) {
+      request.log.warn({ err }, 'status tool data could not be composed');
+      return reply.status(503).send({ error: 'unavailable', message: 'The tool data could not be composed from the tools repo; see the gateway log, then reload.' });
     }
   });
 

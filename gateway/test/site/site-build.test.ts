@@ -92,6 +92,19 @@ describe('the built status site', () => {
       expect(response.status, path).toBe(404);
       expect(await response.text(), path).not.toContain('"workspaces"');
     }
+    const tool = await fetch(`${origin}/status/tools/examples__text_stats.json`);
+    expect(tool.status).toBe(200);
+    const detail = (await tool.json()) as { code: string; codeHtml: string; versions: unknown[] };
+    expect(detail.code).toContain('async def main');
+    expect(detail.codeHtml).toContain('class="shiki');
+    expect(detail.versions).toHaveLength(1);
+    for (const missing of ['examples__nope.json', 'Examples.json', '..%2fdata.json']) {
+      const response = await fetch(`${origin}/status/tools/${missing}`);
+      expect(response.status, missing).toBe(404);
+    }
+    const summary = (await (await fetch(`${origin}/status/data.json`)).json()) as { tools: Array<Record<string, unknown>> };
+    expect(summary.tools[0]).not.toHaveProperty('code');
+
     const status = await fetch(`${origin}/status/status.json`);
     expect(status.status).toBe(404);
     expect(((await status.json()) as { message: string }).message).toContain('first reconcile');

@@ -2,10 +2,10 @@
 // reconciler status (why they differ), pull requests (what is asked) and call figures (how tools
 // behave). Git reads are cached per revision, highlighting per blob, so a request after the first
 // for a revision costs a PR listing and a status read.
-import { commitSubject, readDesiredState, type DesiredState, type HistoryEntry, type PullRequest } from '@mcpbox/core';
+import { commitSubject, readDesiredState, type DesiredState, type HistoryEntry, type PullRequest, type ServerSpec, type ToolSpec } from '@mcpbox/core';
 import type { LiveRevision, ReconcilerStatus } from '@mcpbox/reconciler';
 import { SAFE_MODULES } from '@mcpbox/sandbox';
-import type { SiteCalls, SiteData, SiteError, SiteLinks, SiteOverview, SitePolicy, SiteServer, SiteTool } from '../model.ts';
+import type { SiteCalls, SiteData, SiteError, SiteLinks, SiteOverview, SitePolicy, SiteServer, SiteTool, SiteToolSummary } from '../model.ts';
 import { CodeHighlighter } from './highlight.ts';
 import { inputParams } from './input-params.ts';
 import { PullMembership, toolVersions } from './tool-history.ts';
@@ -49,10 +49,10 @@ export class SiteDataComposer {
 
   async compose(sources: SiteSources): Promise<SiteData> {
     const main = sources.mainRevision ? this.#mainOf(sources.mainRevision) : null;
-    const [mainState, versions, pullOf] = await Promise.all([main?.state ?? null, main?.versions ?? new Map<string, HistoryEntry[]>(), this.#membership.byCommit(sources.pulls)]);
+    const [mainState, pullOf] = await Promise.all([main?.state ?? null, this.#membership.byCommit(sources.pulls)]);
     const desired = mainState ?? sources.live?.state ?? null;
     const errors = lastErrors(sources, mainState);
-    const tools = desired ? await this.#tools(desired, sources, errors, versions, pullOf) : [];
+    const tools = desired ? toolSpecs(desired).map(({ server, spec }) => summary(server, spec, sources, errors)) : [];
     return {
       overview: await this.#overview(sources, mainState, errors, pullOf),
       servers: desired ? servers(desired) : [],
@@ -63,6 +63,30 @@ export class SiteDataComposer {
         .map((p) => ({ number: p.number, kind: p.kind, title: p.title, ask: p.body, branch: p.branch, author: p.author.name, createdAt: p.createdAt, head: p.head })),
       policy: policy(sources.live?.state ?? desired),
       links: this.#links,
+    };
+  }
+
+  /** One tool in full for its page (tools/<id>.json); null when main (or the live revision) has no such tool. */
+  async composeTool(sources: SiteSources, id: string): Promise<SiteTool | null> {
+    const main = sources.mainRevision ? this.#mainOf(sources.mainRevision) : null;
+    const [mainState, versions, pullOf] = await Promise.all([main?.state ?? null, main?.versions ?? new Map<string, HistoryEntry[]>(), this.#membership.byCommit(sources.pulls)]);
+    const desired = mainState ?? sources.live?.state ?? null;
+    const found = desired ? toolSpecs(desired).find(({ spec }) => spec.id === id) : undefined;
+    if (!desired || !found) return null;
+    const { server, spec } = found;
+    const errors = lastErrors(sources, mainState);
+    const live = sources.live?.tools.get(spec.id) ?? null;
+    const head = summary(server, spec, sources, errors);
+    return {
+      ...head,
+      timeoutMs: spec.meta.timeout_ms ?? live?.timeoutMs ?? desired.config.defaults.timeout_ms,
+      codePath: spec.codePath,
+      code: spec.code,
+      codeHtml: await this.#highlighter.python(spec.code, spec.codeBlob).catch(() => null),
+      params: live && live.codeBlob === spec.codeBlob ? inputParams(live.inputSchema) : null,
+      errors: errorsOf(server, spec, errors),
+      versions: (versions.get(spec.id) ?? []).map((v) => ({ commit: v.commit, author: v.author, date: v.date, message: v.message, pull: pullOf.get(v.commit) ?? null })),
+      calls: sources.calls?.forTool(spec.id) ?? null,
     };
   }
 
@@ -81,6 +105,7 @@ export class SiteDataComposer {
   #subject(revision: string): Promise<string> {
     let subject = this.#subjects.get(revision);
     if (!subject) {
+      if (this.#subjects.size >= 1000) this.#subjects.clear();
       subject = commitSubject(this.#gitDir, revision).catch(() => '');
       this.#subjects.set(revision, subject);
     }
@@ -109,44 +134,38 @@ export class SiteDataComposer {
       })),
     };
   }
+}
 
-  async #tools(desired: DesiredState, sources: SiteSources, errors: SiteError[], versions: Map<string, HistoryEntry[]>, pullOf: Map<string, number>): Promise<SiteTool[]> {
-    const tools: SiteTool[] = [];
-    for (const server of Object.values(desired.servers).sort((a, b) => a.name.localeCompare(b.name))) {
-      for (const spec of Object.values(server.tools).sort((a, b) => a.name.localeCompare(b.name))) {
-        const live = sources.live?.tools.get(spec.id) ?? null;
-        const own = errors.filter((e) => e.file === spec.codePath || (spec.metaPath !== undefined && e.file === spec.metaPath) || e.file.startsWith(`servers/${server.name}/tools/${spec.name}.`));
-        const enabled = server.enabled && spec.meta.enabled;
-        const [state, stateReason] =
-          own.length > 0
-            ? (['failing', live ? "main's version has errors, so the live version keeps serving" : "main's version has errors, so it is not serving"] as const)
-            : !enabled
-              ? (['disabled', server.enabled ? 'Disabled in its metadata file.' : `Server ${server.name} is disabled.`] as const)
-              : live && live.codeBlob === spec.codeBlob
-                ? (['live', sources.live ? `Serving from revision ${sources.live.revision.slice(0, 10)}.` : 'Serving.'] as const)
-                : live
-                  ? (['pending', 'main has a newer version that is not applied yet; the previous version keeps serving.'] as const)
-                  : (['pending', sources.source === 'build' ? 'Valid on this revision; live once a gateway applies it.' : 'On main, not applied yet.'] as const);
-        tools.push({
-          id: spec.id,
-          server: server.name,
-          name: spec.name,
-          description: spec.meta.description ?? live?.description ?? '',
-          state,
-          stateReason,
-          timeoutMs: spec.meta.timeout_ms ?? live?.timeoutMs ?? desired.config.defaults.timeout_ms,
-          codePath: spec.codePath,
-          code: spec.code,
-          codeHtml: await this.#highlighter.python(spec.code, spec.codeBlob).catch(() => null),
-          params: live && live.codeBlob === spec.codeBlob ? inputParams(live.inputSchema) : null,
-          errors: own,
-          versions: (versions.get(spec.id) ?? []).map((v) => ({ commit: v.commit, author: v.author, date: v.date, message: v.message, pull: pullOf.get(v.commit) ?? null })),
-          calls: sources.calls?.forTool(spec.id) ?? null,
-        });
-      }
-    }
-    return tools;
-  }
+function toolSpecs(desired: DesiredState): Array<{ server: ServerSpec; spec: ToolSpec }> {
+  return Object.values(desired.servers)
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((server) =>
+      Object.values(server.tools)
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((spec) => ({ server, spec })),
+    );
+}
+
+function errorsOf(server: ServerSpec, spec: ToolSpec, errors: readonly SiteError[]): SiteError[] {
+  return errors.filter((e) => e.file === spec.codePath || (spec.metaPath !== undefined && e.file === spec.metaPath) || e.file.startsWith(`servers/${server.name}/tools/${spec.name}.`));
+}
+
+/** A tool's state: failing (main's files have errors), disabled, live (main's code is what runs) or pending. */
+function summary(server: ServerSpec, spec: ToolSpec, sources: SiteSources, errors: readonly SiteError[]): SiteToolSummary {
+  const live = sources.live?.tools.get(spec.id) ?? null;
+  const own = errorsOf(server, spec, errors);
+  const enabled = server.enabled && spec.meta.enabled;
+  const [state, stateReason] =
+    own.length > 0
+      ? (['failing', live ? "main's version has errors, so the live version keeps serving." : "main's version has errors, so it is not serving."] as const)
+      : !enabled
+        ? (['disabled', server.enabled ? 'Disabled in its metadata file.' : `Server ${server.name} is disabled.`] as const)
+        : live && live.codeBlob === spec.codeBlob
+          ? (['live', sources.live ? `Serving from revision ${sources.live.revision.slice(0, 10)}.` : 'Serving.'] as const)
+          : live
+            ? (['pending', 'main has a newer version that is not applied yet; the previous version keeps serving.'] as const)
+            : (['pending', sources.source === 'build' ? 'Valid on this revision; live once a gateway applies it.' : 'On main, not applied yet.'] as const);
+  return { id: spec.id, server: server.name, name: spec.name, description: spec.meta.description ?? live?.description ?? '', state, stateReason, errorCount: own.length };
 }
 
 /** Errors that stand now: the last failed attempt's (when main is still that revision) and main's own problems. */

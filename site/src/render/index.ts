@@ -1,6 +1,6 @@
 // Page renderers: pure functions from data.json to HTML, run by Astro at build time (the no-script
 // fallback) and by the page script in the browser (fresh data).
-import type { SiteData } from '../model.ts';
+import type { SiteData, SiteTool } from '../model.ts';
 import type { RenderContext } from './html.ts';
 import { renderOverview } from './overview.ts';
 import { renderPending } from './pending.ts';
@@ -11,14 +11,20 @@ import { renderToolPage } from './tool.ts';
 export type PageName = 'overview' | 'servers' | 'tool' | 'pending' | 'policy';
 export type { RenderContext } from './html.ts';
 
-export function renderPage(page: PageName, data: SiteData, ctx: RenderContext, toolId: string | null = null): string {
+/** What the tool page needs beyond data.json: which tool, and its details (tools/<id>.json). */
+export interface ToolPageInput {
+  toolId: string | null;
+  tools: readonly SiteTool[];
+}
+
+export function renderPage(page: PageName, data: SiteData, ctx: RenderContext, toolPage: ToolPageInput = { toolId: null, tools: [] }): string {
   switch (page) {
     case 'overview':
       return renderOverview(data, ctx);
     case 'servers':
       return renderServers(data, ctx);
     case 'tool':
-      return renderToolPage(data, ctx, toolId);
+      return renderToolPage(data, ctx, toolPage.toolId, toolPage.tools);
     case 'pending':
       return renderPending(data, ctx);
     case 'policy':

@@ -1,17 +1,22 @@
 // One tool: state and why, errors, its input as a form-like table, the code (highlighted on the
 // server), calls from the execution log, and its versions with commit and PR links.
 import type { SiteData, SiteTool } from '../model.ts';
-import { attr, commitLink, firstLine, pullLink, stateBadge, table, text, time, type RenderContext } from './html.ts';
+import { attr, commitLink, firstLine, pullLink, stateBadge, table, text, time, toolHref, type RenderContext } from './html.ts';
 
-/** The page for `id`, or every tool when no id is given (the no-JavaScript fallback uses anchors). */
-export function renderToolPage(data: SiteData, ctx: RenderContext, id: string | null): string {
+/**
+ * The page for `id` (its details fetched from tools/<id>.json), or every tool given when no id is
+ * (the no-JavaScript fallback of a build with data, reached through anchors).
+ */
+export function renderToolPage(data: SiteData, ctx: RenderContext, id: string | null, tools: readonly SiteTool[]): string {
   if (id !== null) {
-    const tool = data.tools.find((t) => t.id === id);
+    const tool = tools.find((t) => t.id === id);
     if (!tool) return `<h1>Tool not found</h1><p>No tool <code>${text(id)}</code> on main. See the <a href="${attr(ctx.base)}servers/">servers</a> for the tools there are.</p>`;
     return renderTool(tool, ctx, 'h1');
   }
   if (data.tools.length === 0) return '<h1>Tools</h1><p>No tools on main.</p>';
-  return '<h1>Tools</h1>\n' + data.tools.map((t) => renderTool(t, ctx, 'h2')).join('\n');
+  if (tools.length === 0)
+    return `<h1>Tools</h1><ul class="tools">${data.tools.map((t) => `<li><a href="${attr(toolHref(ctx, t.id))}">${text(t.id)}</a> ${stateBadge(t.state)}</li>`).join('')}</ul>`;
+  return '<h1>Tools</h1>\n' + tools.map((t) => renderTool(t, ctx, 'h2')).join('\n');
 }
 
 function renderTool(tool: SiteTool, ctx: RenderContext, heading: 'h1' | 'h2'): string {
