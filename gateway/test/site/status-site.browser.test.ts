@@ -68,6 +68,22 @@ async function openPage(path: string, target: BrowserContext = context): Promise
   return page;
 }
 
+// Lowest WCAG contrast ratio of text against its nearest painted background, over the elements
+// that carry colour on these pages (text, links, muted notes, badges, error lists, table heads).
+const LOWEST_CONTRAST = `(() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = (el) => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length === 3 || c[3] > 0) return c; } return [255, 255, 255]; };
+  let lowest = 21, where = '';
+  for (const el of document.querySelectorAll('body, a, .muted, .note, .badge, .errors li, th, td, caption, dt, footer p, .warn')) {
+    if (!el.textContent.trim()) continue;
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < lowest) { lowest = ratio; where = el.tagName + '.' + el.className + ': ' + el.textContent.trim().slice(0, 30); }
+  }
+  return { lowest, where };
+})()`;
+
 // Browser-side checks are passed to page.evaluate as strings: the project type-checks without the DOM library.
 async function shot(page: Page, name: string): Promise<void> {
   if (!shots) return;
@@ -173,6 +189,9 @@ describe('status site in Chromium, served by the gateway', () => {
     await page.waitForSelector('#content[data-loaded="true"]');
     expect(await page.textContent('#state [data-phase]')).toBe('Stalled');
     expect(await page.textContent('#errors')).toContain('broken.py');
+    const contrast = (await page.evaluate(LOWEST_CONTRAST)) as { lowest: number; where: string };
+    expect(contrast.lowest, `light overview: ${contrast.where}`).toBeGreaterThanOrEqual(4.5);
+    expect(contrast.lowest, 'the measure saw coloured text').toBeLessThan(10);
     await shot(page, 'overview-stalled');
     await page.close();
 
@@ -227,6 +246,8 @@ describe('status site in Chromium, served by the gateway', () => {
       const page = await openPage(path, phone);
       expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe('rgb(13, 17, 23)');
       expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
+      const contrast = (await page.evaluate(LOWEST_CONTRAST)) as { lowest: number; where: string };
+      expect(contrast.lowest, `dark ${path}: ${contrast.where}`).toBeGreaterThanOrEqual(4.5);
       await shot(page, `phone-dark-${path.replace(/[^a-z]+/g, '-') || 'overview'}`);
       await page.close();
     }
