@@ -6,6 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { Authenticator, type AuthSettings } from '../../src/auth/index.ts';
 import { runCli } from '../support/cli-process.ts';
@@ -72,6 +74,23 @@ describe('bearer', () => {
     }
     expect((await fetch(`${g.origin}/healthz`)).status).toBe(200);
     expect((await fetch(`${g.origin}/metrics`, { headers: { authorization: `Bearer ${CI}` } })).status).toBe(200);
+  });
+
+  it('names the caller on 2025-era sessions too (v1 SDK client)', async () => {
+    const client = new V1Client({ name: 'v1-ops', version: '1.0.0' });
+    const transport = new V1Transport(new URL(g.url), { requestInit: { headers: { authorization: `Bearer ${CI}` } } });
+    await client.connect(transport);
+    try {
+      const result = await client.callTool({ name: 'mcpbox_get_server_modules', arguments: {} });
+      expect(result.isError).toBeFalsy();
+    } finally {
+      await transport.terminateSession().catch(() => undefined);
+      await client.close();
+    }
+    expect(g.logs.query({ tool: 'mcpbox_get_server_modules', limit: 1 })[0]?.caller).toBe('ci');
+    // The session id alone is not a credential.
+    const hijack = await postMcp(g.url, { 'mcp-session-id': transport.sessionId ?? 'x' }, { jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    expect(hijack.status).toBe(401);
   });
 
   it('refuses X-MCPbox-User without the front service token (403), even with a valid bearer token', async () => {
