@@ -120,3 +120,19 @@ describe('the built status site', () => {
     expect(((await data.json()) as { servers: Array<{ name: string }> }).servers.map((s) => s.name)).toContain('examples');
   });
 });
+
+describe('links to the forge', () => {
+  it('point at GitHub and Gitea pages, and nowhere for the local forge or an ssh clone URL', async () => {
+    const { forgeLinks } = await import('../../src/http/status-site-links.ts');
+    expect(forgeLinks({ kind: 'github', repoUrl: 'https://github.com/acme/mcp-tools.git' })).toEqual({
+      commit: 'https://github.com/acme/mcp-tools/commit/{sha}',
+      pull: 'https://github.com/acme/mcp-tools/pull/{number}',
+    });
+    expect(forgeLinks({ kind: 'gitea', repoUrl: 'https://gitea.example.org/acme/tools/' })).toEqual({
+      commit: 'https://gitea.example.org/acme/tools/commit/{sha}',
+      pull: 'https://gitea.example.org/acme/tools/pulls/{number}',
+    });
+    expect(forgeLinks(null)).toEqual({ commit: null, pull: null });
+    expect(forgeLinks({ kind: 'github', repoUrl: 'ssh://git@github.com/acme/mcp-tools.git' })).toEqual({ commit: null, pull: null });
+  });
+});
