@@ -24,6 +24,12 @@ COPY sandbox/src sandbox/src
 COPY reconciler/src reconciler/src
 COPY gateway/src gateway/src
 COPY tools-repo-template tools-repo-template
+# The status site at /status/: the gateway imports its data composer, and serves the pages built here.
+COPY tsconfig.json ./
+COPY site/src site/src
+COPY site/scripts site/scripts
+COPY site/astro.config.mjs site/tsconfig.json site/
+RUN ASTRO_TELEMETRY_DISABLED=1 npm run build -w site
 
 ENV MCPBOX_DATA_DIR=/data \
     MCPBOX_HOST=0.0.0.0 \
