@@ -57,7 +57,9 @@ const rateLimitPlugin: FastifyPluginAsync<RateLimitOptions> = async (app, { perM
     const waitMs = buckets.take(key);
     if (waitMs === 0) return;
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-    metrics?.rateLimited.inc({ caller: identity?.name ?? 'anonymous' });
+    // Token names are a fixed, configured set; OIDC subjects and front users are not, so they are
+    // counted by kind to keep the metric's label set bounded.
+    metrics?.rateLimited.inc({ caller: identity?.kind === 'bearer' ? identity.name : (identity?.kind ?? 'anonymous') });
     void reply.header('retry-after', String(seconds));
     return reply.status(429).send({
       jsonrpc: '2.0',

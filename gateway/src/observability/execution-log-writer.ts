@@ -18,7 +18,6 @@ export class ExecutionLogWriter {
   #pending: Pending[] = [];
   #scheduled = false;
   #lastPrune = 0;
-  #idleWaiters: Array<() => void> = [];
 
   constructor(repo: ExecutionLogRepository, retention: RetentionPolicy = DEFAULT_RETENTION) {
     this.#repo = repo;
@@ -61,6 +60,5 @@ export class ExecutionLogWriter {
         // Pruning is housekeeping; the next round tries again.
       }
     }
-    if (this.#pending.length === 0) for (const w of this.#idleWaiters.splice(0)) w();
   }
 }
