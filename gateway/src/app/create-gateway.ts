@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
-import { createLocalBranchForge, type ServerSwitchRepository } from '@mcpbox/core';
+import { createLocalBranchForge, type BranchForge, type ServerSwitchRepository } from '@mcpbox/core';
 import type { SecretStore } from '@mcpbox/core';
 import type { LiveRegistry } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
@@ -19,6 +19,8 @@ import { healthRoutes } from '../http/health-routes.ts';
 import { mcpRoute } from '../http/mcp-route.ts';
 import { requestGuards } from '../http/request-guards.ts';
 import { statusSite, type StatusSiteOptions } from '../http/status-site.ts';
+import type { PokeScheduler } from '../http/webhooks/poke-scheduler.ts';
+import { webhookRoutes } from '../http/webhooks/webhook-routes.ts';
 import { createGatewayMcp, type GatewayMcp } from '../mcp/gateway-mcp.ts';
 import { LegacySessions, type LegacySessionOptions } from '../mcp/legacy-sessions.ts';
 import { CallPipeline } from '../observability/call-pipeline.ts';
@@ -44,6 +46,10 @@ export interface GatewayOptions {
   legacySessions?: LegacySessionOptions;
   /** Runtime start/stop switches from the state store. */
   serverSwitches?: ServerSwitchRepository | null;
+  /** A remote forge's adapter (MCPBOX_FORGE=github|gitea); default: the local forge over config.repo. */
+  forge?: BranchForge | null;
+  /** Serves /webhooks/github and /webhooks/gitea, which only poke the reconciler. */
+  webhooks?: { secret: string; pokes: PokeScheduler } | null;
   /** Where the built site is, forge links, call figures; false turns the status site off. */
   statusSite?: Pick<StatusSiteOptions, 'siteDir' | 'links' | 'calls'> | false;
   /** Auth mode and its settings; default `none` (the config only allows that on loopback). */
@@ -93,6 +99,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const mcp = createGatewayMcp({
     gitDir: config.repo,
+    forge: options.forge ?? null,
     registry,
     sandbox: options.sandbox ?? null,
     serverSwitches: options.serverSwitches ?? null,
@@ -139,9 +146,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await app.register(metricsRoute, { metrics });
   await app.register(healthRoutes, { mainState: mcp.services.mainState, registry });
   await app.register(mcpRoute, { modern, legacy: legacySessions, bodyLimit });
+  if (options.webhooks) await app.register(webhookRoutes, { secret: options.webhooks.secret, pokes: options.webhooks.pokes });
   if (config.dataDir !== undefined && options.statusSite !== false) {
     // The site only reads pull requests; a branch forge cannot write main either way.
-    const forge = createLocalBranchForge({ gitDir: config.repo, identity: GATEWAY_IDENTITY });
+    const forge = options.forge ?? createLocalBranchForge({ gitDir: config.repo, identity: GATEWAY_IDENTITY });
     await app.register(statusSite, { dataDir: config.dataDir, gitDir: config.repo, registry, forge, ...(options.statusSite ?? {}) });
   }
 

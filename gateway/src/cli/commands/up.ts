@@ -23,7 +23,10 @@ export function register(program: Command): void {
         '  MCPBOX_HOST           address to bind (default 127.0.0.1)',
         '  MCPBOX_PORT           port (default 8000)',
         '  MCPBOX_DATA_DIR       runtime data, incl. the embedded tools repo (default ./.mcpbox)',
-        '  MCPBOX_REPO           the bare tools repo (default <data dir>/repo.git, created on first start)',
+        '  MCPBOX_REPO           the bare tools repo (default <data dir>/repo.git, created on first start), or its URL on a forge',
+        '  MCPBOX_FORGE          local | github | gitea (Gitea and Forgejo); see README "GitHub and Gitea"',
+        '  MCPBOX_FORGE_TOKEN    the gateway\'s forge token (or MCPBOX_FORGE_TOKEN_FILE); MCPBOX_FORGE_API_URL if not derivable',
+        '  MCPBOX_WEBHOOK_SECRET turns on /webhooks/github and /webhooks/gitea (or MCPBOX_WEBHOOK_SECRET_FILE)',
         '  MCPBOX_ALLOWED_HOSTS  Host names clients use, required for a non-loopback bind',
         '  MCPBOX_AUTH           none (loopback only) | bearer | oidc; see README "Running it for real"',
         '  MCPBOX_BEARER_TOKENS  name:token[,name2:token2] (or MCPBOX_BEARER_TOKENS_FILE)',
@@ -40,10 +43,13 @@ export function register(program: Command): void {
       const config = loadConfig();
       const term = createTerminal();
       const logger = createLogger(config.logLevel);
-      const repo = await initRepo(config.repo, TEMPLATE_DIR, GATEWAY_IDENTITY).catch((err: unknown) => {
-        throw new CliError(err instanceof Error ? err.message : String(err));
-      });
-      if (repo.created) logger.info({ repo: repo.gitDir, main: repo.main }, 'created the tools repo from the template');
+      // A remote forge's repo already exists on the forge; the runtime fetches it into the mirror.
+      if (config.remote === null) {
+        const repo = await initRepo(config.repo, TEMPLATE_DIR, GATEWAY_IDENTITY).catch((err: unknown) => {
+          throw new CliError(err instanceof Error ? err.message : String(err));
+        });
+        if (repo.created) logger.info({ repo: repo.gitDir, main: repo.main }, 'created the tools repo from the template');
+      }
       const runtime = createRuntime(config, logger);
       const gateway = await createGateway({
         config,
@@ -56,6 +62,8 @@ export function register(program: Command): void {
         metrics: runtime.metrics,
         executionLogs: runtime.executionLogs,
         secrets: runtime.secrets,
+        forge: runtime.forge,
+        webhooks: config.webhookSecret === null ? null : { secret: config.webhookSecret, pokes: runtime.pokes },
       });
       let url: string;
       try {
@@ -74,7 +82,7 @@ export function register(program: Command): void {
       const { color } = term;
       // The banner goes to stderr: stdout carries the JSON log lines.
       term.err(`${color.bold('mcpbox')} is serving MCP at ${color.cyan(url)}`);
-      term.err(`tools repo: ${config.repo}`);
+      term.err(`tools repo: ${config.remote === null ? config.repo : `${config.remote.repoUrl} (${config.remote.kind}; mirror ${config.repo})`}`);
       term.err('connect a client, e.g. in its MCP config:');
       term.err(JSON.stringify({ mcpServers: { mcpbox: { type: 'http', url } } }, null, 2));
       term.err(`or: claude mcp add --transport http mcpbox ${url}`);
