@@ -128,7 +128,7 @@ describe('oidc', () => {
     await new Promise((resolve) => jwks.close(resolve));
   });
 
-  const sign = (claims: { iss?: string; aud?: string; exp?: number | string; sub?: string; email?: string }, with_: CryptoKey = key) => {
+  const sign = (claims: { iss?: string; aud?: string; exp?: number | string; sub?: string; email?: string }, with_: CryptoKey = key): Promise<string> => {
     const jwt = new SignJWT({ ...(claims.email === undefined ? {} : { email: claims.email }) })
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setIssuedAt()
@@ -160,7 +160,7 @@ describe('oidc', () => {
     expect(g.logs.query({ tool: 'mcpbox_list_servers', limit: 1 })[0]?.caller).toBe('user-42');
   });
 
-  it.each([
+  it.each<[string, () => Promise<string | undefined>, RegExp]>([
     ['no token', async () => undefined, /^Bearer resource_metadata="/],
     ['an expired token', async () => sign({ exp: Math.floor(Date.now() / 1000) - 600 }), /has expired/],
     ['a token without exp', async () => sign({}), /'exp' claim is not accepted \(missing\)/],
@@ -168,7 +168,7 @@ describe('oidc', () => {
     ['the wrong issuer', async () => sign({ exp: '5m', iss: 'https://evil.example' }), /'iss' claim/],
     ['a key not in the JWKS', async () => sign({ exp: '5m' }, otherKey), /signature does not verify/],
     ['not a JWT', async () => 'not-a-jwt', /not a valid JWT/],
-  ] as const)('refuses %s with 401 and a challenge pointing at the metadata', async (_what, token, reason) => {
+  ])('refuses %s with 401 and a challenge pointing at the metadata', async (_what, token, reason) => {
     const t = await token();
     const res = await postMcp(g.url, t === undefined ? {} : { authorization: `Bearer ${t}` });
     expect(res.status).toBe(401);

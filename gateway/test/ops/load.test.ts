@@ -48,7 +48,7 @@ interface ClientOutcome {
 }
 
 /** One client: connect, then `calls` sequential calls, each with a unique probe id in its arguments. */
-async function runClient(i: number, calls: number, stopOnError = false): Promise<ClientOutcome> {
+async function runClient(i: number, calls: number, stopOnError = false, onReturned: () => void = () => undefined): Promise<ClientOutcome> {
   const outcome: ClientOutcome = { returned: [], rateLimited: 0, otherErrors: [] };
   const client = new Client({ name: `load-${i}`, version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
   const note = (err: unknown) => {
@@ -67,7 +67,10 @@ async function runClient(i: number, calls: number, stopOnError = false): Promise
     try {
       const result = await client.callTool({ name: TOOL, arguments: { tool_id: probe, limit: 1 } });
       if (result.isError) outcome.otherErrors.push(JSON.stringify(result.content));
-      else outcome.returned.push(probe);
+      else {
+        outcome.returned.push(probe);
+        onReturned();
+      }
     } catch (err) {
       note(err);
       if (stopOnError && outcome.otherErrors.length > 0) break;
@@ -129,8 +132,12 @@ describe('200 concurrent clients × 50 calls', () => {
 
   it('loses no log entry of a returned call when the gateway is killed with SIGKILL mid-burst', async () => {
     const honest = Array.from({ length: 50 }, (_, i) => i + 100); // fresh-enough buckets: ids not used above
-    const burst = Promise.all(honest.map((i) => runClient(i, 40, true)));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Killed once a few hundred calls came back, so many are still in flight whatever the machine's speed.
+    let returnedSoFar = 0;
+    let kill: () => void = () => undefined;
+    const killed = new Promise<void>((resolve) => (kill = resolve));
+    const burst = Promise.all(honest.map((i) => runClient(i, 40, true, () => ++returnedSoFar === 300 && kill())));
+    await killed;
     gw.child.kill('SIGKILL');
     await exited(gw.child);
     const outcomes = await burst;
