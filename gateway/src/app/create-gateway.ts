@@ -19,6 +19,8 @@ import { healthRoutes } from '../http/health-routes.ts';
 import { mcpRoute } from '../http/mcp-route.ts';
 import { requestGuards } from '../http/request-guards.ts';
 import { statusSite, type StatusSiteOptions } from '../http/status-site.ts';
+import { ExecutionLogCallStats } from '../http/status-site-calls.ts';
+import { forgeLinks } from '../http/status-site-links.ts';
 import type { PokeScheduler } from '../http/webhooks/poke-scheduler.ts';
 import { webhookRoutes } from '../http/webhooks/webhook-routes.ts';
 import { createGatewayMcp, type GatewayMcp } from '../mcp/gateway-mcp.ts';
@@ -36,7 +38,7 @@ export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 
 export interface GatewayOptions {
   /** With `dataDir`, the status site is served at /status/ (it reads the reconciler's status.json there). */
-  config: Pick<GatewayConfig, 'host' | 'port' | 'repo' | 'allowedHosts' | 'allowedOrigins' | 'logLevel'> & Partial<Pick<GatewayConfig, 'dataDir'>>;
+  config: Pick<GatewayConfig, 'host' | 'port' | 'repo' | 'allowedHosts' | 'allowedOrigins' | 'logLevel'> & Partial<Pick<GatewayConfig, 'dataDir' | 'remote'>>;
   registry: LiveRegistry;
   sandbox?: Sandbox | null;
   logger?: Logger;
@@ -150,7 +152,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (config.dataDir !== undefined && options.statusSite !== false) {
     // The site only reads pull requests; a branch forge cannot write main either way.
     const forge = options.forge ?? createLocalBranchForge({ gitDir: config.repo, identity: GATEWAY_IDENTITY });
-    await app.register(statusSite, { dataDir: config.dataDir, gitDir: config.repo, registry, forge, ...(options.statusSite ?? {}) });
+    await app.register(statusSite, {
+      dataDir: config.dataDir,
+      gitDir: config.repo,
+      registry,
+      forge,
+      links: forgeLinks(config.remote),
+      calls: options.executionLogs ? new ExecutionLogCallStats(options.executionLogs.repository) : null,
+      ...(options.statusSite ?? {}),
+    });
   }
 
   let closed = false;

@@ -14,7 +14,6 @@ import { createLocalAdminForge, createLocalBranchForge, initRepo } from '@mcpbox
 import { readStatus } from '@mcpbox/reconciler';
 import { createGateway, type Gateway } from '../../src/index.ts';
 import { createRuntime, type Runtime } from '../../src/app/runtime.ts';
-import { ExecutionLogCallStats } from '../../src/http/status-site-calls.ts';
 import { IDENTITY, TEMPLATE_DIR } from '../support/gateway-fixture.ts';
 import { ensureChromium, launchChromium, SITE_DIST } from './site-support.ts';
 
@@ -104,7 +103,8 @@ beforeAll(async () => {
     serverSwitches: runtime.serverSwitches,
     logger,
     executionLogs: runtime.executionLogs,
-    statusSite: { siteDir: SITE_DIST, calls: new ExecutionLogCallStats(runtime.executionLogs.repository) },
+    // Call figures come from the execution log the gateway writes: wired by createGateway itself.
+    statusSite: { siteDir: SITE_DIST },
   });
   mcpUrl = await gateway.listen();
   base = `${new URL(mcpUrl).origin}/status/`;
