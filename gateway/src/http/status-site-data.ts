@@ -1,13 +1,17 @@
 // The data behind the status pages, kept current by the gateway: data.json is composed from main,
 // the live registry, the reconciler's status.json and the forge's pull requests on request, and
-// reused while none of them moved (briefly, so call figures still refresh).
+// reused while none of them moved (briefly, so call figures still refresh). Pull requests of a
+// remote forge are an API call each time, so they are kept for a while; if the forge is down the
+// pages keep the last list rather than fail.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tryResolveCommit, PULLS_REF, type BranchForge } from '@mcpbox/core';
+import { tryResolveCommit, PULLS_REF, type BranchForge, type PullRequest } from '@mcpbox/core';
 import { ReconcilerStatusSchema, STATUS_FILE, type LiveRegistry, type ReconcilerStatus } from '@mcpbox/reconciler';
 import { SiteDataComposer, type CallStatsSource, type SiteData, type SiteLinks, type SiteSources, type SiteTool } from '@mcpbox/site';
 
 const REUSE_MS = 2000;
+/** How long a remote forge's pull request list is reused (its API has rate limits; pages poll). */
+const REMOTE_PULLS_MS = 30_000;
 
 export interface StatusSiteDataOptions {
   dataDir: string;
@@ -22,6 +26,7 @@ export class StatusSiteData {
   readonly #options: StatusSiteDataOptions;
   readonly #composer: SiteDataComposer;
   #last: { key: string; at: number; data: Promise<SiteData> } | null = null;
+  #pulls: { key: string; at: number; list: PullRequest[] } | null = null;
 
   constructor(options: StatusSiteDataOptions) {
     this.#options = options;
@@ -75,8 +80,24 @@ export class StatusSiteData {
       mainRevision: main,
       live: this.#options.registry.current(),
       status,
-      pulls: await this.#options.forge.listPullRequests({ state: 'all' }),
+      pulls: await this.#pullRequests(),
       calls: this.#options.calls ?? null,
     };
+  }
+
+  async #pullRequests(): Promise<PullRequest[]> {
+    const { forge, gitDir } = this.#options;
+    // The local forge's records live on one ref: a new list exactly when that ref moved.
+    const key = forge.kind === 'local' ? ((await tryResolveCommit(gitDir, PULLS_REF)) ?? '') : 'remote';
+    const cached = this.#pulls;
+    if (cached && cached.key === key && (forge.kind === 'local' || Date.now() - cached.at < REMOTE_PULLS_MS)) return cached.list;
+    try {
+      const list = await forge.listPullRequests({ state: 'all' });
+      this.#pulls = { key, at: Date.now(), list };
+      return list;
+    } catch (err) {
+      if (cached) return cached.list;
+      throw err;
+    }
   }
 }
