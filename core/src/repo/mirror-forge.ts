@@ -9,6 +9,7 @@ import type { Branch, PullRequest, PullRequestState } from '../forge/forge.ts';
 import { GitError } from '../git/errors.ts';
 import { readTree } from '../git/read-tree.ts';
 import { listRefs } from '../git/refs.ts';
+import { GATEWAY_BRANCH_PREFIX } from '../forge/ref-writer.ts';
 import { redactMessage, type RepoMirror } from './mirror.ts';
 
 export type RemoteForgeErrorCode = 'forge_unreachable' | 'forge_rejected';
@@ -127,4 +128,11 @@ export function toPullRequest(pull: ForgePull, emailDomain: string): PullRequest
 export function pullNumberOf(commitOrPr: string | number): number | undefined {
   if (typeof commitOrPr === 'number') return commitOrPr;
   return /^#[1-9][0-9]*$/.test(commitOrPr) ? Number(commitOrPr.slice(1)) : undefined;
+}
+
+/** The gateway writes only branches under mcpbox/ (main is also protected on the forge; see the README). */
+export function assertGatewayBranch(branch: string): void {
+  if (!branch.startsWith(GATEWAY_BRANCH_PREFIX) || branch.includes('..')) {
+    throw new GitError('forbidden_ref', `Refusing to write ${branch}: changes from MCP clients go to branches named "${GATEWAY_BRANCH_PREFIX}…" and reach main only when an admin merges the pull request.`);
+  }
 }

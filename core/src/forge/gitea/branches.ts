@@ -4,7 +4,7 @@ import { parseInput } from '../errors.ts';
 import type { Branch } from '../forge.ts';
 import { createBranchInput } from '../operations/create-branch.ts';
 import { deleteBranchInput } from '../operations/delete-branch.ts';
-import { assertGatewayBranch } from '../github/github-context.ts';
+import { assertGatewayBranch } from '../../repo/mirror-forge.ts';
 import type { GiteaBranch, GiteaContext } from './gitea-client.ts';
 
 export async function branchHead(ctx: GiteaContext, branch: string): Promise<string> {

@@ -7,7 +7,7 @@ import { composeMessage } from '../../git/write-commit.ts';
 import { parseInput } from '../errors.ts';
 import type { CommitChangesResponse } from '../forge.ts';
 import { commitChangesInput } from '../operations/commit-changes.ts';
-import { assertGatewayBranch } from '../github/github-context.ts';
+import { assertGatewayBranch } from '../../repo/mirror-forge.ts';
 import { branchHead } from './branches.ts';
 import type { GiteaContext, GiteaFilesResponse } from './gitea-client.ts';
 

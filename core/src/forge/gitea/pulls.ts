@@ -9,7 +9,7 @@ import { listPullRequestsInput } from '../operations/list-pull-requests.ts';
 import { mergePullRequestInput } from '../operations/merge-pull-request.ts';
 import { openPullRequestInput } from '../operations/open-pull-request.ts';
 import { bodyWithKind, toPullRequest, type ForgePull } from '../../repo/mirror-forge.ts';
-import { assertGatewayBranch } from '../github/github-context.ts';
+import { assertGatewayBranch } from '../../repo/mirror-forge.ts';
 import type { GiteaComment, GiteaContext, GiteaPull } from './gitea-client.ts';
 
 const EMAIL_DOMAIN = 'noreply.gitea.local';

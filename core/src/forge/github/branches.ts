@@ -5,7 +5,8 @@ import { parseInput } from '../errors.ts';
 import type { Branch } from '../forge.ts';
 import { createBranchInput } from '../operations/create-branch.ts';
 import { deleteBranchInput } from '../operations/delete-branch.ts';
-import { assertGatewayBranch, type GitHubContext } from './github-context.ts';
+import { assertGatewayBranch } from '../../repo/mirror-forge.ts';
+import type { GitHubContext } from './github-context.ts';
 
 export async function branchHead(ctx: GitHubContext, branch: string): Promise<string> {
   const { data } = await ctx.call(`reading branch ${branch}`, () => ctx.octokit.rest.git.getRef({ owner: ctx.owner, repo: ctx.repo, ref: `heads/${branch}` }));

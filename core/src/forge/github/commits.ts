@@ -8,7 +8,8 @@ import { parseInput } from '../errors.ts';
 import type { CommitChangesResponse } from '../forge.ts';
 import { commitChangesInput } from '../operations/commit-changes.ts';
 import { branchHead } from './branches.ts';
-import { assertGatewayBranch, type GitHubContext } from './github-context.ts';
+import { assertGatewayBranch } from '../../repo/mirror-forge.ts';
+import type { GitHubContext } from './github-context.ts';
 
 const RACE_DEADLINE_MS = 30_000;
 

@@ -1,10 +1,8 @@
 // What every GitHub operation receives: the Octokit client for one repository, the mirror its
 // reads come from, and one way to call the API that turns failures into typed errors.
 import { Octokit } from '@octokit/rest';
-import { GitError } from '../../git/errors.ts';
 import { forgeFailure, MirrorReads } from '../../repo/mirror-forge.ts';
 import type { RepoMirror } from '../../repo/mirror.ts';
-import { GATEWAY_BRANCH_PREFIX } from '../ref-writer.ts';
 
 export interface GitHubForgeOptions {
   /** API root: https://api.github.com, or https://<host>/api/v3 for GitHub Enterprise (and the fake forge). */
@@ -51,11 +49,4 @@ export function createGitHubContext(options: GitHubForgeOptions): GitHubContext 
       }
     },
   };
-}
-
-/** The gateway writes only branches under mcpbox/ (main is protected on the forge as well; see the README). */
-export function assertGatewayBranch(branch: string): void {
-  if (!branch.startsWith(GATEWAY_BRANCH_PREFIX) || branch.includes('..')) {
-    throw new GitError('forbidden_ref', `Refusing to write ${branch}: changes from MCP clients go to branches named "${GATEWAY_BRANCH_PREFIX}…" and reach main only when an admin merges the pull request.`);
-  }
 }

@@ -10,7 +10,8 @@ import { listPullRequestsInput } from '../operations/list-pull-requests.ts';
 import { mergePullRequestInput } from '../operations/merge-pull-request.ts';
 import { openPullRequestInput } from '../operations/open-pull-request.ts';
 import { bodyWithKind, toPullRequest, type ForgePull } from '../../repo/mirror-forge.ts';
-import { assertGatewayBranch, type GitHubContext } from './github-context.ts';
+import { assertGatewayBranch } from '../../repo/mirror-forge.ts';
+import type { GitHubContext } from './github-context.ts';
 
 const EMAIL_DOMAIN = 'users.noreply.github.com';
 
