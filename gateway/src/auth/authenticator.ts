@@ -4,7 +4,7 @@
 import type { AuthSettings } from './auth-settings.ts';
 import { BearerTokenTable, secretEquals } from './bearer-tokens.ts';
 import type { Identity } from './identity.ts';
-import { OidcVerifier, TokenRejected } from './oidc-verifier.ts';
+import { IssuerUnavailable, OidcVerifier, TokenRejected } from './oidc-verifier.ts';
 
 export const FRONT_TOKEN_HEADER = 'x-mcpbox-service-token';
 export const FRONT_USER_HEADER = 'x-mcpbox-user';
@@ -18,7 +18,7 @@ export interface AuthRequest {
   resourceMetadataUrl: string;
 }
 
-export type AuthOutcome = { ok: true; identity: Identity } | { ok: false; status: 401 | 403; message: string; challenge?: string };
+export type AuthOutcome = { ok: true; identity: Identity } | { ok: false; status: 401 | 403 | 503; message: string; challenge?: string; /** For the gateway log only. */ detail?: string };
 
 export class Authenticator {
   readonly settings: AuthSettings;
@@ -60,6 +60,14 @@ export class Authenticator {
       const user = verified.email ?? verified.subject;
       return { ok: true, identity: { name: verified.subject, kind: 'oidc', user, remote: peerRemote } };
     } catch (err) {
+      if (err instanceof IssuerUnavailable) {
+        return {
+          ok: false,
+          status: 503,
+          message: 'The identity provider could not be reached to check the access token; try again shortly (the admin finds the reason in the gateway log).',
+          detail: err.message,
+        };
+      }
       const reason = err instanceof TokenRejected ? err.message : 'the token could not be checked';
       return this.challenge(`The access token was refused: ${reason}.`, `Bearer error="invalid_token", error_description="${reason.replace(/"/g, "'")}", ${metadata}`);
     }

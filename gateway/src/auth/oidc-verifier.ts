@@ -13,6 +13,11 @@ export class TokenRejected extends Error {
   readonly code = 'invalid_token';
 }
 
+/** The issuer or its JWKS could not be reached: not the caller's fault, so not a 401. */
+export class IssuerUnavailable extends Error {
+  readonly code = 'issuer_unavailable';
+}
+
 const CLOCK_TOLERANCE_S = 60;
 
 export class OidcVerifier {
@@ -24,7 +29,12 @@ export class OidcVerifier {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
-    const keys = await this.keys();
+    let keys: JWTVerifyGetKey;
+    try {
+      keys = await this.keys();
+    } catch (err) {
+      throw err instanceof TokenRejected ? err : new IssuerUnavailable(`the issuer's openid-configuration could not be read: ${(err as Error).message}`);
+    }
     try {
       const { payload } = await jwtVerify(token, keys, {
         issuer: this.#settings.issuer,
@@ -36,6 +46,9 @@ export class OidcVerifier {
       const subject = String(payload.sub);
       return typeof payload['email'] === 'string' ? { subject, email: payload['email'] } : { subject };
     } catch (err) {
+      if (err instanceof errors.JWKSTimeout || (err instanceof Error && !(err instanceof errors.JOSEError))) {
+        throw new IssuerUnavailable(`the issuer's keys could not be fetched: ${err.message}`);
+      }
       throw new TokenRejected(describe(err));
     }
   }

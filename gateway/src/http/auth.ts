@@ -63,6 +63,7 @@ const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { authenti
     });
     if (!outcome.ok) {
       metrics?.authFailures.inc({ status: String(outcome.status) });
+      if (outcome.detail !== undefined) request.log.warn({ reason: outcome.detail }, 'could not check a caller\'s credentials');
       if (outcome.challenge !== undefined) void reply.header('www-authenticate', outcome.challenge);
       return reply.status(outcome.status).send({ jsonrpc: '2.0', error: { code: -32001, message: outcome.message }, id: null });
     }

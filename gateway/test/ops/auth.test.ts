@@ -178,6 +178,19 @@ describe('oidc', () => {
   });
 });
 
+describe('oidc with the issuer down', () => {
+  it('answers 503, not 401: the caller\'s token was never judged', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const issuer = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const g = await start({ mode: 'oidc', bearerTokens: [], oidc: { issuer, audience: 'x' }, remoteToolEditing: false });
+    const res = await postMcp(g.url, { authorization: 'Bearer a.b.c' });
+    expect(res.status).toBe(503);
+    expect(await res.text()).toMatch(/identity provider could not be reached/);
+  });
+});
+
 describe('trusted front and remote callers', () => {
   it('believes X-MCPbox-User only with the service token, and refuses write tools to remote callers', async () => {
     const g = await start({ mode: 'none', bearerTokens: [], frontToken: FRONT, remoteToolEditing: false });
