@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { ExecutionLogRepository, openStateStore } from '@mcpbox/core';
 import { exited } from '../support/cli-process.ts';
-import { newDataDir, startGatewayProcess, type GatewayProcess } from './gateway-process.ts';
+import { descendants, isAlive, newDataDir, startGatewayProcess, type GatewayProcess } from './gateway-process.ts';
 
 const CLIENTS = 200;
 const CALLS = 50;
@@ -138,6 +138,7 @@ describe('200 concurrent clients × 50 calls', () => {
     const killed = new Promise<void>((resolve) => (kill = resolve));
     const burst = Promise.all(honest.map((i) => runClient(i, 40, true, () => ++returnedSoFar === 300 && kill())));
     await killed;
+    const tree = descendants(gw.pid);
     gw.child.kill('SIGKILL');
     await exited(gw.child);
     const outcomes = await burst;
@@ -147,5 +148,10 @@ describe('200 concurrent clients × 50 calls', () => {
     expect(returned.length).toBeGreaterThan(0);
     expect(returned.length).toBeLessThan(honest.length * 40);
     expect(returned.filter((p) => !logged.has(p))).toEqual([]);
+    // The sandbox children notice their parent is gone and end too: no orphans even after SIGKILL.
+    expect(tree.length).toBeGreaterThan(0);
+    const deadline = Date.now() + 15_000;
+    while (tree.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(tree.filter(isAlive)).toEqual([]);
   }, 120_000);
 });
