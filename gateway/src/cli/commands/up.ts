@@ -86,6 +86,9 @@ export function register(program: Command): void {
       term.err('connect a client, e.g. in its MCP config:');
       term.err(JSON.stringify({ mcpServers: { mcpbox: { type: 'http', url } } }, null, 2));
       term.err(`or: claude mcp add --transport http mcpbox ${url}`);
+      // Clients must be told how to authenticate; the token itself is never printed.
+      if (config.auth === 'bearer') term.err(`auth: bearer; clients send "Authorization: Bearer <token>" (${config.authSettings.bearerTokens.length} named token(s) configured)`);
+      if (config.auth === 'oidc') term.err(`auth: oidc; clients discover ${config.authSettings.oidc?.issuer} from /.well-known/oauth-protected-resource/mcp`);
       const reason = await untilShutdown();
       // Graceful: refuse new work, let in-flight calls finish (their log entries are committed before
       // their responses), then stop the reconciler and every sandbox child.
