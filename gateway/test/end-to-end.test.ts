@@ -56,6 +56,14 @@ describe('main moves, connected clients hear it', () => {
       const result = await client.callTool({ name: `examples__${tool}`, arguments: { text: 'hello' } });
       expect(result.isError).toBeFalsy();
       expect(result.structuredContent).toEqual({ shout: 'HELLO' });
+      // The status tool says which revision is live: the pushed commit, Ready.
+      const pushed = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: work, encoding: 'utf8' }).trim();
+      const status = (await client.callTool({ name: 'mcpbox_get_status', arguments: {} })).structuredContent as {
+        lastAppliedRevision: string;
+        conditions: Array<{ type: string; status: string }>;
+      };
+      expect(status.lastAppliedRevision).toBe(pushed);
+      expect(status.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
       await subscription?.close();
     } finally {
       await client.close();

@@ -6,7 +6,7 @@ import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import { createLocalBranchForge, type BranchForge, type ServerSwitchRepository } from '@mcpbox/core';
 import type { SecretStore } from '@mcpbox/core';
-import type { LiveRegistry } from '@mcpbox/reconciler';
+import type { LiveRegistry, ReconcilerStatus } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
 import { Authenticator } from '../auth/authenticator.ts';
 import type { AuthSettings } from '../auth/auth-settings.ts';
@@ -62,6 +62,8 @@ export interface GatewayOptions {
   executionLogs?: ExecutionLogWriter | null;
   /** Encrypted server secrets: handed to each server's own sandbox runs, kept out of logs. */
   secrets?: SecretStore | null;
+  /** The reconciler's status, for mcpbox_get_status. */
+  reconcilerStatus?: (() => ReconcilerStatus) | null;
 }
 
 export interface Gateway {
@@ -111,6 +113,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     secretsFor: secrets === null ? null : (server, declared) => secrets.valuesFor(server, declared),
     secretPresence: secrets,
     executionLogs: options.executionLogs?.repository ?? null,
+    reconcilerStatus: options.reconcilerStatus ?? null,
   });
   const modern = createMcpHandler(() => mcp.newServer(), {
     legacy: 'reject',

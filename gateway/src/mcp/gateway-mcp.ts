@@ -3,7 +3,7 @@
 import type { Server } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import type { BranchForge, ExecutionLogRepository, ServerSwitchRepository } from '@mcpbox/core';
-import type { LiveRegistry } from '@mcpbox/reconciler';
+import type { LiveRegistry, ReconcilerStatus } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
 import type { CallPipeline } from '../observability/call-pipeline.ts';
 import type { SecretPresence } from '../services/changes/index.ts';
@@ -35,6 +35,8 @@ export interface GatewayMcpOptions {
   secretPresence?: SecretPresence | null;
   /** Recorded calls, for mcpbox_get_tool_logs. */
   executionLogs?: Pick<ExecutionLogRepository, 'query'> | null;
+  /** The reconciler's status, for mcpbox_get_status. */
+  reconcilerStatus?: (() => ReconcilerStatus) | null;
 }
 
 export interface GatewayMcp {
@@ -47,7 +49,7 @@ export function createGatewayMcp(options: GatewayMcpOptions): GatewayMcp {
   const logFailure: FailureLog = (err, context) => options.logger.error({ err, ...context }, 'tool call failed');
   const services =
     options.services ??
-    createToolServices(options.gitDir, options.registry, { sandbox: options.sandbox ?? null, serverSwitches: options.serverSwitches ?? null, secretValues: options.secretPresence ?? null, executionLogs: options.executionLogs ?? null, forge: options.forge ?? null });
+    createToolServices(options.gitDir, options.registry, { sandbox: options.sandbox ?? null, serverSwitches: options.serverSwitches ?? null, secretValues: options.secretPresence ?? null, executionLogs: options.executionLogs ?? null, forge: options.forge ?? null, reconcilerStatus: options.reconcilerStatus ?? null });
   const catalog = new ToolCatalog(
     new ManagementToolSet(options.tools ?? MANAGEMENT_TOOLS, services, logFailure),
     new PythonToolSet(options.registry, options.sandbox ?? null, logFailure, options.serverSwitches ?? null, options.secretsFor ?? null),

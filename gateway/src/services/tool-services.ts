@@ -1,6 +1,6 @@
 // What management tool handlers may use. Handlers stay short: the logic lives in these services.
 import { listToolVersions, type BranchForge, type ExecutionLogRepository, type ServerSwitchRepository } from '@mcpbox/core';
-import type { LiveRegistry } from '@mcpbox/reconciler';
+import type { LiveRegistry, ReconcilerStatus } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
 import { createChangeServices, type ChangeServices, type SecretPresence } from './changes/index.ts';
 import { MainStateReader } from './main-state.ts';
@@ -20,6 +20,8 @@ export interface ToolServices {
   changes: ChangeServices;
   /** Recorded tool calls (mcpbox_get_tool_logs); null when the gateway runs without a state store. */
   executionLogs: Pick<ExecutionLogRepository, 'query'> | null;
+  /** The reconciler's status (Flux's model); null when the gateway runs without a reconciler. */
+  reconcilerStatus(): ReconcilerStatus | null;
 }
 
 export interface ToolServiceExtras {
@@ -30,6 +32,7 @@ export interface ToolServiceExtras {
   executionLogs?: Pick<ExecutionLogRepository, 'query'> | null;
   /** A remote forge's adapter (GitHub, Gitea); default: the local forge over gitDir. */
   forge?: BranchForge | null;
+  reconcilerStatus?: (() => ReconcilerStatus) | null;
 }
 
 export function createToolServices(gitDir: string, registry: LiveRegistry, extras: ToolServiceExtras = {}): ToolServices {
@@ -38,6 +41,7 @@ export function createToolServices(gitDir: string, registry: LiveRegistry, extra
     mainState,
     registry,
     executionLogs: extras.executionLogs ?? null,
+    reconcilerStatus: () => extras.reconcilerStatus?.() ?? null,
     changes: createChangeServices({ gitDir, mainState, registry, sandbox: extras.sandbox ?? null, serverSwitches: extras.serverSwitches ?? null, secretValues: extras.secretValues ?? null, ...(extras.forge ? { forge: extras.forge } : {}) }),
     async toolVersions(server, tool) {
       const versions = await listToolVersions(gitDir, server, tool);

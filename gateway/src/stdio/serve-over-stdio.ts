@@ -3,8 +3,8 @@
 import { serveStdio, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import type { Server } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
-import type { SecretStore } from '@mcpbox/core';
-import type { LiveRegistry } from '@mcpbox/reconciler';
+import type { SecretStore, ServerSwitchRepository } from '@mcpbox/core';
+import type { LiveRegistry, ReconcilerStatus } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
 import { createGatewayMcp } from '../mcp/gateway-mcp.ts';
 import { CallPipeline } from '../observability/call-pipeline.ts';
@@ -20,6 +20,9 @@ export interface StdioOptions {
   /** Calls over stdio are the local operator's; they are logged like any other when a store is given. */
   executionLogs?: ExecutionLogWriter | null;
   secrets?: SecretStore | null;
+  /** Runtime start/stop switches, so mcpbox_start/stop_server work over stdio too. */
+  serverSwitches?: ServerSwitchRepository | null;
+  reconcilerStatus?: (() => ReconcilerStatus) | null;
 }
 
 export function serveOverStdio(options: StdioOptions): StdioServerHandle {
@@ -41,6 +44,8 @@ export function serveOverStdio(options: StdioOptions): StdioServerHandle {
     secretsFor: secrets === null ? null : (server, declared) => secrets.valuesFor(server, declared),
     secretPresence: secrets,
     executionLogs: options.executionLogs?.repository ?? null,
+    serverSwitches: options.serverSwitches ?? null,
+    reconcilerStatus: options.reconcilerStatus ?? null,
   });
   // The entry may build a probe instance it discards; notifying a closed one is harmless.
   const instances = new Set<Server>();

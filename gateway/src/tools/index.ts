@@ -2,6 +2,7 @@
 import type { ManagementTool } from './define-tool.ts';
 import { getServer } from './get-server.ts';
 import { getServerModules } from './get-server-modules.ts';
+import { getStatus } from './get-status.ts';
 import { getTool } from './get-tool.ts';
 import { listServers } from './list-servers.ts';
 import { listToolVersions } from './list-tool-versions.ts';
@@ -32,6 +33,7 @@ export const MANAGEMENT_TOOLS: readonly ManagementTool[] = [
   getTool,
   getServerModules,
   listToolVersions,
+  getStatus,
   getToolLogs,
   // The write side: drafts, checks, pull requests, status, runtime switches.
   createServer,

@@ -21,7 +21,16 @@ export function register(program: Command): void {
         throw new CliError(err instanceof Error ? err.message : String(err));
       });
       const runtime = createRuntime(config, logger);
-      const handle = serveOverStdio({ repo: config.repo, registry: runtime.registry, sandbox: runtime.sandbox, logger, executionLogs: runtime.executionLogs, secrets: runtime.secrets });
+      const handle = serveOverStdio({
+        repo: config.repo,
+        registry: runtime.registry,
+        sandbox: runtime.sandbox,
+        logger,
+        executionLogs: runtime.executionLogs,
+        secrets: runtime.secrets,
+        serverSwitches: runtime.serverSwitches,
+        reconcilerStatus: () => runtime.reconciler.status(),
+      });
       await runtime.start();
       // The client closing our stdin ends the connection, as the stdio binding asks.
       const reason = await untilShutdown([(stop) => process.stdin.once('end', stop).once('close', stop)]);

@@ -61,6 +61,7 @@ export function register(program: Command): void {
         limits: config.limits,
         metrics: runtime.metrics,
         executionLogs: runtime.executionLogs,
+        reconcilerStatus: () => runtime.reconciler.status(),
         secrets: runtime.secrets,
         forge: runtime.forge,
         webhooks: config.webhookSecret === null ? null : { secret: config.webhookSecret, pokes: runtime.pokes },
