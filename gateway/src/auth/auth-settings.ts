@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { ConfigError } from '../config/config-error.ts';
-import type { AuthMode, Environment } from '../config/load-config.ts';
+import type { AuthMode, Environment } from '../config/environment.ts';
 
 export interface NamedToken {
   name: string;

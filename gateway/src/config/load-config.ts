@@ -7,8 +7,10 @@ import { ConfigError } from './config-error.ts';
 import { loadOperationLimits, type OperationLimits } from './operation-limits.ts';
 import { loadRemoteForgeSettings, loadWebhookSecret, type RemoteForgeSettings } from './remote-forge-settings.ts';
 
+import type { AuthMode, Environment } from './environment.ts';
+export type { AuthMode, Environment } from './environment.ts';
+
 export type ForgeKind = 'local' | 'github' | 'gitea';
-export type AuthMode = 'none' | 'bearer' | 'oidc';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface GatewayConfig {
@@ -34,8 +36,6 @@ export interface GatewayConfig {
   /** Rate limits, call caps, log retention, shutdown grace (see operation-limits.ts). */
   limits: OperationLimits;
 }
-
-export type Environment = Record<string, string | undefined>;
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1', '[::1]'];
 export const LOOPBACK_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];

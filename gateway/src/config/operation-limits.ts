@@ -2,7 +2,7 @@
 // period, read from the environment with the same one-line errors as the rest of the config.
 import * as z from 'zod';
 import { ConfigError } from './config-error.ts';
-import type { Environment } from './load-config.ts';
+import type { Environment } from './environment.ts';
 
 export interface OperationLimits {
   /** Requests per minute per caller on /mcp; 0 turns the limit off. */

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error.ts';
+import type { Environment } from './environment.ts';
 
 export interface RemoteForgeSettings {
   kind: 'github' | 'gitea';
@@ -18,7 +19,6 @@ export interface RemoteForgeSettings {
   mirrorDir: string;
 }
 
-type Environment = Record<string, string | undefined>;
 
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
