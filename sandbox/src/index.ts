@@ -7,3 +7,4 @@ export { SandboxStartError } from './pool/sandbox-child.ts';
 export { SnapshotBuildError, ensureSnapshot } from './snapshot/snapshot-cache.ts';
 export { redactText, redactValue, secretNeedles, REDACTION } from './secrets/redact.ts';
 export * as sandboxLimits from './limits.ts';
+export { analyzerFingerprint } from './snapshot/analyzer-fingerprint.ts';

@@ -2,7 +2,7 @@
 // and stopped in reverse. The reconciler's registry is what the gateway serves.
 import { ExecutionLogRepository, fetchingSource, loadSecretCipher, onMainMoved, openStateStore, SecretStore, ServerSwitchRepository, type BranchForge, type RepoMirror } from '@mcpbox/core';
 import { GitRevisionSource, Reconciler, type LiveRegistry } from '@mcpbox/reconciler';
-import { createHttpBridge, createSandbox, type Sandbox } from '@mcpbox/sandbox';
+import { createHttpBridge, createSandbox, type Sandbox, analyzerFingerprint } from '@mcpbox/sandbox';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/index.ts';
 import { commitTime } from '../observability/commit-time.ts';
@@ -59,6 +59,8 @@ export function createRuntime(config: Pick<GatewayConfig, 'dataDir' | 'repo'> & 
     store,
     source: remote ? fetchingSource(remote.mirror, new GitRevisionSource(config.repo)) : new GitRevisionSource(config.repo),
     sandbox,
+    // Cached analyses are keyed by the analyzer too: an upgrade re-analyzes instead of trusting old results.
+    analyzerId: analyzerFingerprint(),
     // A merge by the local forge in this process is seen at once, before any file watch fires.
     signals: [(notify) => onMainMoved(config.repo, () => notify('main moved (local forge)'))],
     log: logger.child({ component: 'reconciler' }),
