@@ -13,13 +13,6 @@ import { createTerminal, type Terminal } from '../terminal.ts';
 const STATES = ['open', 'closed', 'merged', 'all'] as const;
 type StateFilter = (typeof STATES)[number];
 
-// `mcpbox pr show 3 | head` closes the pipe early: that is the reader's choice, not a failure.
-function quietOnClosedPipe(): void {
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    throw err;
-  });
-}
 
 export function register(program: Command): void {
   const pr = program.command('pr').description('review pull requests proposed by MCP clients: list, show, merge, close');
@@ -29,7 +22,6 @@ export function register(program: Command): void {
     .option('--state <state>', `which ones: ${STATES.join(', ')}`, 'open')
     .option('--json', 'print a JSON array of {number, title, kind, branch, state, url}')
     .action(async (options: { state: string; json?: boolean }) => {
-      quietOnClosedPipe();
       if (!STATES.includes(options.state as StateFilter)) throw new CliError(`--state expects one of ${STATES.join(', ')}, got "${options.state}"`, 'usage');
       const pulls = await withForge((forge) => forge.listPullRequests({ state: options.state as StateFilter }));
       const rows = pulls.sort((a, b) => a.number - b.number).map((p) => ({ number: p.number, title: p.title, kind: p.kind, branch: p.branch, state: p.state, url: pullUrl(p.number) }));
@@ -49,7 +41,6 @@ export function register(program: Command): void {
     .description('show a pull request: what it asks for, its last test, the derived schema and the diff')
     .argument('<number>', 'the pull request number')
     .action(async (number: string) => {
-      quietOnClosedPipe();
       const n = pullNumber(number);
       const t = createTerminal();
       await withForge(async (forge, repo) => {

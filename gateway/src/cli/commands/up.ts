@@ -87,6 +87,7 @@ export function register(program: Command): void {
       term.err('connect a client, e.g. in its MCP config:');
       term.err(JSON.stringify({ mcpServers: { mcpbox: { type: 'http', url } } }, null, 2));
       term.err(`or: claude mcp add --transport http mcpbox ${url}`);
+      term.err(`status site: ${url.replace(/\/mcp$/, '/status/')}`);
       // Clients must be told how to authenticate; the token itself is never printed.
       if (config.auth === 'bearer') term.err(`auth: bearer; clients send "Authorization: Bearer <token>" (${config.authSettings.bearerTokens.length} named token(s) configured)`);
       if (config.auth === 'oidc') term.err(`auth: oidc; clients discover ${config.authSettings.oidc?.issuer} from /.well-known/oauth-protected-resource/mcp`);
