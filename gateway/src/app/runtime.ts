@@ -1,6 +1,6 @@
 // The runtime behind the gateway: state store, sandbox pool and reconciler, created in that order
 // and stopped in reverse. The reconciler's registry is what the gateway serves.
-import { ExecutionLogRepository, fetchingSource, loadSecretCipher, onMainMoved, openStateStore, SecretStore, ServerSwitchRepository, type BranchForge, type RepoMirror } from '@mcpbox/core';
+import { ExecutionLogRepository, fetchingSource, loadSecretCipher, onMainMoved, openStateStore, SecretStore, ServerSwitchRepository, type BranchForge, type RepoMirror, maintainRepo } from '@mcpbox/core';
 import { GitRevisionSource, Reconciler, type LiveRegistry } from '@mcpbox/reconciler';
 import { createHttpBridge, createSandbox, type Sandbox, analyzerFingerprint } from '@mcpbox/sandbox';
 import type { Logger } from 'pino';
@@ -10,6 +10,8 @@ import { DEFAULT_RETENTION, ExecutionLogWriter } from '../observability/executio
 import { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import { PokeScheduler } from '../http/webhooks/poke-scheduler.ts';
 import { createRemoteForge, reportAppliedRevisions } from './remote-forge.ts';
+
+const REPO_MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface Runtime {
   registry: LiveRegistry;
@@ -68,6 +70,12 @@ export function createRuntime(config: Pick<GatewayConfig, 'dataDir' | 'repo'> & 
   reconcilerRef = reconciler;
   const stopLatency = metrics.watchRegistry(reconciler.registry, commitTime(config.repo));
   const stopReporting = remote ? reportAppliedRevisions(reconciler.registry, remote.forge, logger.child({ component: 'forge' })) : () => {};
+  // The git plumbing we write with never triggers git's own housekeeping: loose objects from every
+  // draft commit would pile up. `gc --auto` is cheap when there is nothing to do.
+  const housekeeping = setInterval(() => {
+    maintainRepo(config.repo).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'git housekeeping failed'));
+  }, REPO_MAINTENANCE_INTERVAL_MS);
+  housekeeping.unref();
   const pokes = new PokeScheduler({ poke: (reason) => reconciler.poke(reason), ...(remote ? { has: (sha: string) => remote.mirror.has(sha) } : {}) });
   return {
     registry: reconciler.registry,
@@ -89,6 +97,7 @@ export function createRuntime(config: Pick<GatewayConfig, 'dataDir' | 'repo'> & 
       await reconciler.start();
     },
     async close() {
+      clearInterval(housekeeping);
       pokes.close();
       stopReporting();
       stopLatency();
