@@ -5,6 +5,7 @@ import { diffTree, isGitError, listTree, parseRepoFiles, readBlobs, resolveCommi
 import type { DesiredState, RepoFile } from '@mcpbox/core';
 import { ReconcileError } from './errors.ts';
 import type { RevisionSource } from './revision-source.ts';
+import { SAFE_MODULES } from '@mcpbox/sandbox';
 
 export interface GitRevisionSourceOptions {
   /** The ref the reconciler follows. Default `refs/heads/main`. */
@@ -50,7 +51,7 @@ export class GitRevisionSource implements RevisionSource {
     } catch (err) {
       throw fetchFailed(`cannot read revision ${revision.slice(0, 12)} from ${this.gitDir}`, err);
     }
-    return parseRepoFiles(revision, files);
+    return parseRepoFiles(revision, files, { safeModules: SAFE_MODULES });
   }
 
   async changedPaths(from: string, to: string): Promise<string[] | null> {

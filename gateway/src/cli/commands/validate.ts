@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { isGitError, parseRepoFiles, readTree } from '@mcpbox/core';
 import type { Problem, RepoFile } from '@mcpbox/core';
 import { validateRevision } from '@mcpbox/reconciler';
-import { createSandbox } from '@mcpbox/sandbox';
+import { createSandbox, SAFE_MODULES } from '@mcpbox/sandbox';
 import { CliError } from '../cli-error.ts';
 import { createTerminal } from '../terminal.ts';
 
@@ -18,33 +18,44 @@ export function register(program: Command): void {
   program
     .command('validate')
     .description('validate a tools repo: file formats, tool code (syntax, async main) and the module allowlist')
-    .argument('[path]', 'a work tree of a tools repo, or a bare repo', '.')
+    .argument('[paths...]', 'work trees of tools repos, or bare repos (several paths share one sandbox)', ['.'])
     .option('--rev <rev>', 'validate this revision of the repo instead of the files on disk (bare repos: default main)')
-    .option('--json', 'print {valid, problems} as JSON')
-    .action(async (path: string, options: { rev?: string; json?: boolean }) => {
-      const root = resolve(path);
-      const { revision, files } = await readRevision(root, options.rev);
-      const state = parseRepoFiles(revision, files);
+    .option('--json', 'print {valid, problems} as JSON (with several paths: an array of {path, valid, problems})')
+    .action(async (paths: string[], options: { rev?: string; json?: boolean }) => {
+      const roots = paths.map((p) => resolve(p));
+      // Read everything first: a usage error (no such path, bad rev) must not cost a sandbox start.
+      const revisions = await Promise.all(roots.map((root) => readRevision(root, options.rev)));
       // The analysis cache of a data dir is not needed here; the snapshot cache is worth keeping.
       const sandbox = createSandbox({ dataDir: process.env.MCPBOX_DATA_DIR ?? join(tmpdir(), 'mcpbox-validate') });
-      let result;
+      const reports: Array<{ path: string; revision: string; valid: boolean; tools: number; problems: Problem[] }> = [];
       try {
-        result = await validateRevision(state, sandbox);
+        for (const [i, { revision, files }] of revisions.entries()) {
+          const state = parseRepoFiles(revision, files, { safeModules: SAFE_MODULES });
+          const result = await validateRevision(state, sandbox);
+          reports.push({ path: paths[i]!, revision, valid: result.valid, tools: result.tools, problems: result.problems });
+        }
       } catch (err) {
         throw new CliError(`the sandbox could not analyze the tools: ${(err as Error).message}`);
       } finally {
         await sandbox.close();
       }
+      const several = reports.length > 1;
       if (options.json) {
-        process.stdout.write(JSON.stringify({ valid: result.valid, problems: result.problems }, null, 2) + '\n');
+        const out = several ? reports.map(({ path, valid, problems }) => ({ path, valid, problems })) : { valid: reports[0]!.valid, problems: reports[0]!.problems };
+        process.stdout.write(JSON.stringify(out, null, 2) + '\n');
       } else {
         const t = createTerminal();
-        for (const p of result.problems) t.out(formatProblem(p));
-        const errors = result.problems.filter((p) => p.severity === 'error').length;
-        if (result.valid) t.out(t.color.green(`✓ valid: ${result.tools} tool(s)${result.problems.length ? `, ${result.problems.length} warning(s)` : ''}`));
-        else t.err(`${errors} error(s) in ${revision === 'worktree' ? root : revision}`);
+        for (const [i, report] of reports.entries()) {
+          // With several repos each problem names its repo, so the line stays clickable.
+          const prefix = several ? `${report.path.replace(/\/+$/, '')}/` : '';
+          for (const p of report.problems) t.out(prefix + formatProblem(p));
+          const errors = report.problems.filter((p) => p.severity === 'error').length;
+          if (report.valid) t.out(t.color.green(`✓ valid: ${report.tools} tool(s)${report.problems.length ? `, ${report.problems.length} warning(s)` : ''}${several ? ` in ${report.path}` : ''}`));
+          else t.err(`${errors} error(s) in ${report.revision === 'worktree' ? roots[i] : report.revision}`);
+        }
       }
-      if (!result.valid) throw new CliError('the tools repo is not valid; fix the problems listed above');
+      const invalid = reports.filter((r) => !r.valid).length;
+      if (invalid > 0) throw new CliError(several ? `${invalid} of ${reports.length} tools repos are not valid; fix the problems listed above` : 'the tools repo is not valid; fix the problems listed above');
     });
 }
 
