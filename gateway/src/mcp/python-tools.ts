@@ -6,6 +6,7 @@ import type { LiveRegistry, LiveRevision, LiveTool } from '@mcpbox/reconciler';
 import type { RunPolicy, Sandbox } from '@mcpbox/sandbox';
 import type { FailureLog } from './management-tools.ts';
 import { errorResult, jsonResult } from './tool-results.ts';
+import { runPolicyFor } from '../services/run-policy.ts';
 
 /** Runtime switches (mcpbox_stop_server): a stopped server's tools are refused until started again. */
 export interface ServerRunning {
@@ -121,12 +122,7 @@ function definitionOf(tool: LiveTool): Tool {
   };
 }
 
-/** Main's policy for one server: granted modules (the sandbox adds its safe set) and the server's grants. */
+/** Main's policy for one server, from the live revision. */
 export function policyOf(revision: LiveRevision, server: string): RunPolicy {
-  return {
-    allowedModules: revision.state.modules.allowed.map((m) => m.name),
-    grants: revision.state.network.grants
-      .filter((g) => g.server === server)
-      .map((g) => (g.port === undefined ? { host: g.host } : { host: g.host, port: g.port })),
-  };
+  return runPolicyFor(revision.state, server);
 }

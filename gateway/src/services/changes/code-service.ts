@@ -4,7 +4,9 @@
 // main's policy and grants — a branch can never grant itself anything — and is recorded as a commit
 // status on the draft commit it ran, so the pull request can show the last result.
 import { checkToolCode, runGit, type DesiredState } from '@mcpbox/core';
-import { SAFE_MODULES, type RunPolicy } from '@mcpbox/sandbox';
+import { isModuleAllowed } from '@mcpbox/reconciler';
+import { SAFE_MODULES } from '@mcpbox/sandbox';
+import { runPolicyFor } from '../run-policy.ts';
 import { ToolError } from '../../tools/tool-error.ts';
 import { draftBranch } from './change-branches.ts';
 import type { ChangeContext } from './change-context.ts';
@@ -54,28 +56,14 @@ export interface RecordedTest {
 
 export const TEST_CONTEXT_PREFIX = 'mcpbox/test/';
 
-/** The import rule of the sandbox's runner: a module is allowed when it or a parent package is. */
-export function moduleAllowed(name: string, allowed: ReadonlySet<string>): boolean {
-  const parts = name.split('.');
-  for (let i = 1; i <= parts.length; i++) if (allowed.has(parts.slice(0, i).join('.'))) return true;
-  return false;
-}
-
 export function checkImports(imports: readonly string[], state: DesiredState): ImportCheck[] {
   const safe = new Set(SAFE_MODULES);
   const granted = new Set(state.modules.allowed.map((m) => m.name));
   return imports.map((name) => {
-    if (moduleAllowed(name, safe)) return { name, allowed: true, via: 'safe_set' };
-    if (moduleAllowed(name, granted)) return { name, allowed: true, via: 'policy' };
+    if (isModuleAllowed(name, safe)) return { name, allowed: true, via: 'safe_set' };
+    if (isModuleAllowed(name, granted)) return { name, allowed: true, via: 'policy' };
     return { name, allowed: false, via: 'not_allowed' };
   });
-}
-
-export function policyFor(state: DesiredState, server: string): RunPolicy {
-  return {
-    allowedModules: state.modules.allowed.map((m) => m.name),
-    grants: state.network.grants.filter((g) => g.server === server).map((g) => (g.port === undefined ? { host: g.host } : { host: g.host, port: g.port })),
-  };
 }
 
 export class CodeService {
@@ -132,7 +120,7 @@ export class CodeService {
       timeoutMs: draft.meta.timeout_ms ?? state.config.defaults.timeout_ms,
       // No secret values reach a test: a draft is not yet trusted with them.
       secrets: {},
-      policy: policyFor(state, server),
+      policy: runPolicyFor(state, server),
     });
     const success = run.error === undefined;
     let recorded = false;

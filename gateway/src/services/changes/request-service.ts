@@ -12,6 +12,7 @@ import {
   toolMetaPath,
   type PullRequest,
 } from '@mcpbox/core';
+import { isModuleAllowed } from '@mcpbox/reconciler';
 import { SAFE_MODULES } from '@mcpbox/sandbox';
 import { ToolError } from '../../tools/tool-error.ts';
 import { BOT_IDENTITY, type Snapshot } from './branch-writer.ts';
@@ -19,7 +20,7 @@ import { callerTrailers } from './caller-context.ts';
 import { draftBranch, moduleBranch, networkBranch, removeServerBranch, removeToolBranch, rollbackBranch, secretBranch, type ChangeKind } from './change-branches.ts';
 import { pullUrl, reviewCommand, type ChangeContext } from './change-context.ts';
 import { translated } from './change-errors.ts';
-import { checkImports, moduleAllowed, type CodeService } from './code-service.ts';
+import { checkImports, type CodeService } from './code-service.ts';
 import { DraftService, serverExists, toolFiles } from './draft-service.ts';
 import { composePullBody, type ToolSection } from './pull-body.ts';
 import { appendToList, removeFromList } from './yaml-edit.ts';
@@ -185,11 +186,11 @@ export class RequestService {
   }
 
   async requestModule(module: string, justification: string, toolId: string | undefined): Promise<RequestOutcome> {
-    if (moduleAllowed(module, new Set(SAFE_MODULES))) {
+    if (isModuleAllowed(module, new Set(SAFE_MODULES))) {
       throw new ToolError('invalid_input', `Module "${module}" is already allowed: it is in the built-in safe set. Just import it.`);
     }
     const state = await this.ctx.mainState.current();
-    const grant = state.modules.allowed.find((m) => moduleAllowed(module, new Set([m.name])));
+    const grant = state.modules.allowed.find((m) => isModuleAllowed(module, new Set([m.name])));
     if (grant !== undefined) throw new ToolError('invalid_input', `Module "${module}" is already allowed on main (policy/modules.yaml grants "${grant.name}": ${grant.reason}). Just import it.`);
     const branch = moduleBranch(module);
     return this.request(branch, 'module', `Module "${module}"`, (main) => {
