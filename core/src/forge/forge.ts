@@ -120,3 +120,11 @@ export interface AdminForge extends BranchForge {
   /** Reverts a commit (or a merged PR) directly on main. */
   revert(input: { commitOrPr: string | number; message?: string }): Promise<RevertResponse>;
 }
+
+/**
+ * A GitHub or Gitea adapter: the gateway's branch operations plus a merge through the forge's API,
+ * for admin tooling and tests only (the gateway never calls it, and its token must not be allowed to).
+ */
+export interface RemoteForge extends BranchForge {
+  mergePullRequest(input: { number: number; message?: string }): Promise<PullRequest>;
+}

@@ -1,6 +1,7 @@
 // Forges: proposing (BranchForge) and approving (AdminForge) changes to the tools repo.
 export type {
   AdminForge,
+  RemoteForge,
   Branch,
   BranchForge,
   CommitChangesRequest,

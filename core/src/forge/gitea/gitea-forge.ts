@@ -1,7 +1,7 @@
 // The Gitea/Forgejo forge: a BranchForge over API v1 with reads from the local mirror. Gitea has
 // no revert API: reverts are computed by git in the mirror and sent as a ChangeFiles commit on a
 // new mcpbox/ branch (see repo/mirror-changes.ts).
-import type { BranchForge, PullRequest } from '../forge.ts';
+import type { RemoteForge } from '../forge.ts';
 import { proposeRevertOnForge } from '../../repo/mirror-changes.ts';
 import { createBranch, deleteBranch } from './branches.ts';
 import { commitChanges } from './commits.ts';
@@ -9,10 +9,7 @@ import { createGiteaContext, type GiteaForgeOptions } from './gitea-client.ts';
 import { closePullRequest, commentPullRequest, getPullRequest, listPullRequests, mergePullRequest, openPullRequest } from './pulls.ts';
 import { listCommitStatuses, setCommitStatus } from './statuses.ts';
 
-export interface GiteaForge extends BranchForge {
-  /** Admin tooling and tests only; the gateway never calls it and its token should not be allowed to. */
-  mergePullRequest(input: { number: number; message?: string }): Promise<PullRequest>;
-}
+export type GiteaForge = RemoteForge;
 
 export function createGiteaForge(options: GiteaForgeOptions): GiteaForge {
   const ctx = createGiteaContext(options);

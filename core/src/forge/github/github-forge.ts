@@ -1,7 +1,7 @@
 // The GitHub forge: a BranchForge over the REST API (@octokit/rest) whose reads come from the local
 // mirror. Like the local forge's gateway object it writes only mcpbox/ branches; on GitHub, main is
 // also protected by a ruleset the token cannot bypass (README, "GitHub and Gitea").
-import type { BranchForge, PullRequest } from '../forge.ts';
+import type { RemoteForge } from '../forge.ts';
 import { proposeRevertOnForge } from '../../repo/mirror-changes.ts';
 import { createBranch, deleteBranch } from './branches.ts';
 import { commitChanges } from './commits.ts';
@@ -9,10 +9,7 @@ import { createGitHubContext, type GitHubForgeOptions } from './github-context.t
 import { closePullRequest, commentPullRequest, getPullRequest, listPullRequests, mergePullRequest, openPullRequest } from './pulls.ts';
 import { listCommitStatuses, setCommitStatus } from './statuses.ts';
 
-export interface GitHubForge extends BranchForge {
-  /** Admin tooling and tests only; the gateway never calls it and its token should not be allowed to. */
-  mergePullRequest(input: { number: number; message?: string }): Promise<PullRequest>;
-}
+export type GitHubForge = RemoteForge;
 
 export function createGitHubForge(options: GitHubForgeOptions): GitHubForge {
   const ctx = createGitHubContext(options);
