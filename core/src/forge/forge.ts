@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import type { RepoFile } from '../format/model.ts';
 import type { Identity } from '../git/validate.ts';
+import type { RepoMirror } from '../repo/mirror.ts';
 
 export const IdentitySchema = z.object({
   name: z.string().trim().min(1).max(200),
@@ -127,4 +128,16 @@ export interface AdminForge extends BranchForge {
  */
 export interface RemoteForge extends BranchForge {
   mergePullRequest(input: { number: number; message?: string }): Promise<PullRequest>;
+}
+
+/** How a GitHub or Gitea adapter reaches its forge; reads come from the local mirror. */
+export interface RemoteForgeOptions {
+  /** API root: https://api.github.com, https://<host>/api/v3 (GitHub Enterprise), https://<gitea>/api/v1. */
+  apiUrl: string;
+  owner: string;
+  repo: string;
+  token: string;
+  mirror: RepoMirror;
+  /** Per-request timeout (default 30 s). */
+  timeoutMs?: number;
 }

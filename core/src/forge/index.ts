@@ -2,6 +2,7 @@
 export type {
   AdminForge,
   RemoteForge,
+  RemoteForgeOptions,
   Branch,
   BranchForge,
   CommitChangesRequest,

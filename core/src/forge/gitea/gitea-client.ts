@@ -2,16 +2,9 @@
 // token …`, a timeout, and failures classified like the GitHub adapter's (see mirror-forge.ts).
 import { forgeFailure, MirrorReads } from '../../repo/mirror-forge.ts';
 import type { RepoMirror } from '../../repo/mirror.ts';
+import type { RemoteForgeOptions } from '../forge.ts';
 
-export interface GiteaForgeOptions {
-  /** API root, e.g. https://gitea.example.org/api/v1 */
-  apiUrl: string;
-  owner: string;
-  repo: string;
-  token: string;
-  mirror: RepoMirror;
-  timeoutMs?: number;
-}
+export type GiteaForgeOptions = RemoteForgeOptions;
 
 /** The response shapes this adapter reads (a subset of Gitea's swagger definitions). */
 export interface GiteaUser {

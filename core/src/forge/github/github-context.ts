@@ -2,18 +2,9 @@
 // reads come from, and one way to call the API that turns failures into typed errors.
 import { Octokit } from '@octokit/rest';
 import { forgeFailure, MirrorReads } from '../../repo/mirror-forge.ts';
-import type { RepoMirror } from '../../repo/mirror.ts';
+import type { RemoteForgeOptions } from '../forge.ts';
 
-export interface GitHubForgeOptions {
-  /** API root: https://api.github.com, or https://<host>/api/v3 for GitHub Enterprise (and the fake forge). */
-  apiUrl: string;
-  owner: string;
-  repo: string;
-  token: string;
-  mirror: RepoMirror;
-  /** Per-request timeout (default 30 s). */
-  timeoutMs?: number;
-}
+export type GitHubForgeOptions = RemoteForgeOptions;
 
 export interface GitHubContext {
   octokit: Octokit;
