@@ -3,14 +3,14 @@
 // for them. Counting requests rather than tool calls also covers a call still being parsed or
 // validated when the signal came. Long-lived GET streams are not work and are not waited for.
 import type { FastifyInstance } from 'fastify';
+import { InFlight } from '../observability/in-flight.ts';
 
 export class RequestDrain {
   #draining = false;
-  #active = 0;
-  #idle: Array<() => void> = [];
+  readonly #requests = new InFlight();
 
   get active(): number {
-    return this.#active;
+    return this.#requests.count;
   }
 
   /** Adds the hook to `app`; call before the routes it should cover are registered. */
@@ -22,23 +22,14 @@ export class RequestDrain {
         return reply.status(503).send({ jsonrpc: '2.0', error: { code: -32003, message: 'The gateway is shutting down; retry in a few seconds.' }, id: null });
       }
       if (request.method !== 'POST') return;
-      this.#active++;
-      reply.raw.once('close', () => {
-        if (--this.#active === 0) for (const resolve of this.#idle.splice(0)) resolve();
-      });
+      this.#requests.enter();
+      reply.raw.once('close', () => this.#requests.leave());
     });
   }
 
   /** Refuses new work from now on; resolves true once accepted requests are done, false after `timeoutMs`. */
   drain(timeoutMs: number): Promise<boolean> {
     this.#draining = true;
-    if (this.#active === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.#idle.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+    return this.#requests.whenIdle(timeoutMs);
   }
 }

@@ -12,6 +12,7 @@ import type { ExecutionLogWriter } from './execution-log-writer.ts';
 import type { CallOutcome, GatewayMetrics } from './gateway-metrics.ts';
 import { LOG_LIMITS, redactorFor } from './log-redaction.ts';
 import { ServerBusyError, ServerCallLimiter } from './server-call-limiter.ts';
+import { InFlight } from './in-flight.ts';
 
 export interface CallLimits {
   /** Serialized arguments above this are refused before anything runs. */
@@ -41,8 +42,7 @@ export class CallPipeline {
   readonly #limits: CallLimits;
   readonly #limiter: ServerCallLimiter;
   readonly #annotations: Map<string, ManagementTool['annotations']>;
-  #inFlight = 0;
-  #idle: Array<() => void> = [];
+  readonly #calls = new InFlight();
 
   constructor(options: CallPipelineOptions) {
     this.#options = options;
@@ -52,7 +52,7 @@ export class CallPipeline {
   }
 
   get inFlight(): number {
-    return this.#inFlight;
+    return this.#calls.count;
   }
 
   async run(name: string, args: Record<string, unknown> | undefined, requestId: string | null, execute: () => Promise<CallToolResult>): Promise<CallToolResult> {
@@ -61,7 +61,7 @@ export class CallPipeline {
     const revision = this.#options.registry.current()?.revision ?? null;
     const liveServer = this.#options.registry.current()?.tools.get(name)?.server;
     const server = liveServer ?? (typeof args?.['server_id'] === 'string' ? (args['server_id'] as string) : (parseToolId(name)?.server ?? null));
-    this.#inFlight++;
+    this.#calls.enter();
     this.#options.metrics.inFlight.inc();
     let result: CallToolResult;
     let outcome: CallOutcome;
@@ -106,22 +106,14 @@ export class CallPipeline {
       }
       return result;
     } finally {
-      this.#inFlight--;
+      this.#calls.leave();
       this.#options.metrics.inFlight.dec();
-      if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
     }
   }
 
   /** Resolves true once no call is in flight, false if `timeoutMs` passes first. */
   drain(timeoutMs: number): Promise<boolean> {
-    if (this.#inFlight === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.#idle.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+    return this.#calls.whenIdle(timeoutMs);
   }
 
   private admissionRefusal(name: string, args: Record<string, unknown> | undefined): string | null {
