@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { createLocalAdminForge, initRepo, onMainMoved, openStateStore } from '@mcpbox/core';
+import { createLocalAdminForge, initRepo, onMainMoved, openStateStore, toolId } from '@mcpbox/core';
 import { createGateway } from '@mcpbox/gateway';
 import { GitRevisionSource, Reconciler } from '@mcpbox/reconciler';
 import { createSandbox } from '@mcpbox/sandbox';
@@ -69,7 +69,7 @@ try {
     const t0 = performance.now();
     await forge.mergePullRequest({ number: pr.number });
     await heard;
-    const result = await client.callTool({ name: `examples__${tool}`, arguments: { n: 1 } });
+    const result = await client.callTool({ name: toolId('examples', tool), arguments: { n: 1 } });
     const elapsed = performance.now() - t0;
     if (result.isError || (result.structuredContent as { n?: number } | undefined)?.n !== 1 + i) {
       throw new Error(`call of ${tool} failed: ${JSON.stringify(result)}`);

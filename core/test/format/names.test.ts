@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidHost, isValidModuleName, isValidName, isValidSecretName, nameProblem, parseToolId, toolId } from '../../src/index.ts';
+import { isValidHost, isValidModuleName, isValidName, isValidSecretName, nameProblem, parseToolId, TOOL_ID_PATTERN, toolId } from '../../src/index.ts';
 
 describe('names', () => {
   it('accepts lower-case words joined by single underscores', () => {
@@ -26,6 +26,9 @@ describe('names', () => {
     expect(parseToolId('a__b__c')).toBeUndefined();
     expect(parseToolId('Weather__x')).toBeUndefined();
     expect(parseToolId('__x')).toBeUndefined();
+    for (const id of ['weather__get_forecast', 'weather_get_forecast', 'a__b__c', 'Weather__x', '__x']) {
+      expect(TOOL_ID_PATTERN.test(id), id).toBe(parseToolId(id) !== undefined);
+    }
   });
 
   it('checks secret names, module names and hosts', () => {

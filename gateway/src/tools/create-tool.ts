@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ToolAnnotationsSchema } from '@mcpbox/core';
+import { ToolAnnotationsSchema, toolId } from '@mcpbox/core';
 import { PythonCode, ServerId, TimeoutMs, ToolDescription, ToolName } from '../services/changes/index.ts';
 import { defineManagementTool } from './define-tool.ts';
 import { PROPOSES_CHANGE, SANDBOX_RULES, WRITE_WORKFLOW } from './write-workflow.ts';
@@ -31,7 +31,7 @@ export const createTool = defineManagementTool({
   annotations: { ...PROPOSES_CHANGE, title: 'Create a tool (draft)' },
   async handler({ server_id, name, python_code, ...settings }, { changes }) {
     const result = await changes.drafts.createTool(server_id, name, python_code, settings);
-    const id = `${server_id}__${name}`;
+    const id = toolId(server_id, name);
     return {
       success: true,
       id,

@@ -1,9 +1,8 @@
 // Versions of every tool of a revision from one `git log` (instead of one per tool), and which
 // pull request brought each commit: a PR's head, or any commit a merged PR's merge brought in.
-import { runGit, type HistoryEntry } from '@mcpbox/core';
+import { classifyPath, runGit, toolId, type HistoryEntry } from '@mcpbox/core';
 import type { PullRequest } from '@mcpbox/core';
 
-const TOOL_FILE = /^servers\/([a-z][a-z0-9_]*)\/tools\/([a-z][a-z0-9_]*)\.(?:py|yaml)$/;
 const LOG_LIMIT = 5000;
 export const VERSIONS_SHOWN = 20;
 
@@ -17,9 +16,9 @@ export async function toolVersions(gitDir: string, revision: string): Promise<Ma
     const [commit = '', author = '', email = '', date = '', message = ''] = header.split('\x1f');
     const seen = new Set<string>();
     for (const path of paths) {
-      const match = TOOL_FILE.exec(path);
-      if (!match) continue;
-      const id = `${match[1]}__${match[2]}`;
+      const file = classifyPath(path);
+      if (file.kind !== 'tool_code' && file.kind !== 'tool_meta') continue;
+      const id = toolId(file.server, file.tool);
       if (seen.has(id)) continue;
       seen.add(id);
       const list = byTool.get(id) ?? [];

@@ -12,6 +12,7 @@
 // characters: a longer name (a 253-character host, a 128-character secret) keeps its start and ends
 // in a short hash of the whole, so it stays unique and readable.
 import { createHash } from 'node:crypto';
+import { toolId } from '@mcpbox/core';
 
 const MAX_BRANCH_LENGTH = 180;
 
@@ -34,7 +35,7 @@ export function removeServerBranch(server: string): string {
 }
 
 export function removeToolBranch(server: string, tool: string): string {
-  return `mcpbox/remove/${server}__${tool}`;
+  return `mcpbox/remove/${toolId(server, tool)}`;
 }
 
 export function moduleBranch(module: string): string {
@@ -51,7 +52,7 @@ export function secretBranch(server: string, name: string): string {
 }
 
 export function rollbackBranch(server: string, tool: string, commit: string): string {
-  return `mcpbox/rollback/${server}__${tool}__${commit.slice(0, 12)}`;
+  return `mcpbox/rollback/${toolId(server, tool)}__${commit.slice(0, 12)}`;
 }
 
 /** The server a draft branch belongs to, or undefined for other branches. */

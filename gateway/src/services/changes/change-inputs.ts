@@ -10,9 +10,10 @@ import {
   NAME_PATTERN,
   SECRET_NAME_MAX_LENGTH,
   SECRET_NAME_PATTERN,
+  TOOL_ID_PATTERN,
+  TOOL_ID_SEPARATOR,
 } from '@mcpbox/core';
 
-const WORDS = NAME_PATTERN.source.slice(1, -1);
 const NAME_RULE = 'lower-case ASCII letters, digits and single underscores, starting with a letter';
 
 export function nameField(what: string, example: string) {
@@ -30,8 +31,8 @@ export const ToolName = nameField('tool name', 'claude_status');
 export const ToolId = z
   .string()
   .min(1, 'tool_id must not be empty')
-  .max(NAME_MAX_LENGTH * 2 + 2, 'tool_id is too long')
-  .regex(new RegExp(`^${WORDS}__${WORDS}$`), `tool_id must be "<server>__<tool>", both ${NAME_RULE} (e.g. "uptime__claude_status")`)
+  .max(NAME_MAX_LENGTH * 2 + TOOL_ID_SEPARATOR.length, 'tool_id is too long')
+  .regex(TOOL_ID_PATTERN, `tool_id must be "<server>__<tool>", both ${NAME_RULE} (e.g. "uptime__claude_status")`)
   .describe('"<server>__<tool>", e.g. "uptime__claude_status"');
 
 export const PythonCode = z

@@ -3,7 +3,7 @@
 // imports against main's module policy. A test runs the draft's code in the real sandbox under
 // main's policy and grants — a branch can never grant itself anything — and is recorded as a commit
 // status on the draft commit it ran, so the pull request can show the last result.
-import { checkToolCode, runGit, type DesiredState } from '@mcpbox/core';
+import { checkToolCode, runGit, toolId, type DesiredState } from '@mcpbox/core';
 import { isModuleAllowed } from '@mcpbox/reconciler';
 import { SAFE_MODULES } from '@mcpbox/sandbox';
 import { runPolicyFor } from '../run-policy.ts';
@@ -136,7 +136,7 @@ export class CodeService {
       });
     }
     return {
-      tool_id: `${server}__${tool}`,
+      tool_id: toolId(server, tool),
       source: draft.source,
       commit: draft.commit,
       version: draft.version,

@@ -10,6 +10,7 @@ import {
   serializeToolMeta,
   serverFilePath,
   toolCodePath,
+  toolId,
   toolMetaPath,
   type RepoFile,
   type ToolAnnotations,
@@ -118,7 +119,7 @@ export class DraftService {
         }
         if (toolFiles(draft, server, tool).code !== undefined) {
           const where = toolFiles(main, server, tool).code !== undefined ? 'on main' : `in the draft on ${branch}`;
-          throw new ToolError('conflict', `Tool "${server}__${tool}" already exists ${where}. Change it with mcpbox_update_tool instead.`);
+          throw new ToolError('conflict', `Tool "${toolId(server, tool)}" already exists ${where}. Change it with mcpbox_update_tool instead.`);
         }
         const meta = mergedMeta(defaultToolMeta(), settings);
         return {
@@ -127,7 +128,7 @@ export class DraftService {
             ...(isDefaultMeta(meta) ? [] : [{ path: toolMetaPath(server, tool), content: serializeToolMeta(meta) }]),
           ],
           message: `tool(${server}): add ${tool}`,
-          trailers: { 'Mcpbox-Tool': `${server}__${tool}` },
+          trailers: { 'Mcpbox-Tool': toolId(server, tool) },
         };
       });
       return { branch, commit: commit ?? null, version: blobId(code) };
@@ -143,12 +144,12 @@ export class DraftService {
       const { commit } = await this.ctx.writer.apply(branch, ({ branch: draft }) => {
         const current = toolFiles(draft, server, tool);
         if (current.code === undefined) {
-          throw new ToolError('not_found', `There is no tool "${server}__${tool}" on main or in the draft on ${branch}. Create it with mcpbox_create_tool.`);
+          throw new ToolError('not_found', `There is no tool "${toolId(server, tool)}" on main or in the draft on ${branch}. Create it with mcpbox_create_tool.`);
         }
         if (expectedVersion !== undefined && expectedVersion !== current.code.blob) {
           throw new ToolError(
             'conflict',
-            `Conflict: tool "${server}__${tool}" changed since version ${expectedVersion.slice(0, 12)}; its current version is ${current.code.blob}. Read it again (mcpbox_get_tool_status shows the draft version), merge your edit into it, and retry with expected_version "${current.code.blob}".`,
+            `Conflict: tool "${toolId(server, tool)}" changed since version ${expectedVersion.slice(0, 12)}; its current version is ${current.code.blob}. Read it again (mcpbox_get_tool_status shows the draft version), merge your edit into it, and retry with expected_version "${current.code.blob}".`,
           );
         }
         const changes: Array<{ path: string; content: string | null }> = [];
@@ -169,7 +170,7 @@ export class DraftService {
         return {
           changes,
           message: `tool(${server}): update ${tool} (${changed.join(', ')})`,
-          trailers: { 'Mcpbox-Tool': `${server}__${tool}` },
+          trailers: { 'Mcpbox-Tool': toolId(server, tool) },
         };
       });
       return { branch, commit: commit ?? null, version: blobId(version), changed };
@@ -189,11 +190,11 @@ export class DraftService {
         return {
           changes: [files.code, files.meta].filter((f) => f !== undefined).map((f) => ({ path: f.path, content: null })),
           message: `tool(${server}): drop draft ${tool}`,
-          trailers: { 'Mcpbox-Tool': `${server}__${tool}` },
+          trailers: { 'Mcpbox-Tool': toolId(server, tool) },
         };
       });
       if (onMain) return undefined;
-      if (commit === undefined) throw new ToolError('not_found', `There is no tool "${server}__${tool}" on main or in the draft on ${branch}.`);
+      if (commit === undefined) throw new ToolError('not_found', `There is no tool "${toolId(server, tool)}" on main or in the draft on ${branch}.`);
       return { branch, commit };
     });
   }
@@ -206,7 +207,7 @@ export class DraftService {
       const snapshot = await this.ctx.writer.read(useDraft ? `refs/heads/${branch}` : 'refs/heads/main');
       const files = toolFiles(snapshot, server, tool);
       if (files.code === undefined) {
-        throw new ToolError('not_found', `There is no tool "${server}__${tool}" on main or in the draft on ${branch}. Create it with mcpbox_create_tool.`);
+        throw new ToolError('not_found', `There is no tool "${toolId(server, tool)}" on main or in the draft on ${branch}. Create it with mcpbox_create_tool.`);
       }
       const mainSnapshot = useDraft ? await this.ctx.writer.read('refs/heads/main') : snapshot;
       const mainCode = toolFiles(mainSnapshot, server, tool).code;

@@ -1,7 +1,7 @@
 // What a pull request asks for, computed at its current head (its body was written when it was
 // opened; later commits may have joined it): modules and network grants it adds to policy/,
 // secret names it declares, and the last recorded sandbox test of each tool it changes.
-import { diffTree, parseRepoFiles, readTree, runGit, type BranchForge, type PullRequest } from '@mcpbox/core';
+import { classifyPath, diffTree, parseRepoFiles, readTree, runGit, toolId, type BranchForge, type PullRequest } from '@mcpbox/core';
 import { serverOfDraft } from './change-branches.ts';
 import { TEST_CONTEXT_PREFIX } from './code-service.ts';
 
@@ -37,12 +37,12 @@ export async function reviewPull(gitDir: string, forge: BranchForge, pr: PullReq
   const tests = draftServer === undefined ? new Map<string, Test>() : await latestTests(gitDir, forge, base, head);
   const tools: PullReview['tools'] = [];
   for (const change of changes) {
-    const m = /^servers\/([^/]+)\/tools\/([^/]+)\.py$/.exec(change.path);
-    if (m === null) continue;
+    const file = classifyPath(change.path);
+    if (file.kind !== 'tool_code') continue;
     const blob = after.files.find((f) => f.path === change.path)?.blob;
-    const test = m[1] === draftServer ? tests.get(m[2] ?? '') : undefined;
+    const test = file.server === draftServer ? tests.get(file.tool) : undefined;
     tools.push({
-      id: `${m[1]}__${m[2]}`,
+      id: toolId(file.server, file.tool),
       change: change.status,
       test: test === undefined ? null : { success: test.success, summary: test.summary, at: test.at, current: blob !== undefined && test.version === blob },
     });

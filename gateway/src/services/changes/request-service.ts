@@ -2,13 +2,16 @@
 // grant, a secret name, deleting, rolling back). Duplicates and already-granted asks are answered
 // with what already exists instead of a second pull request.
 import {
+  classifyPath,
   fileHistory,
-  isValidHost,
+  hostProblem,
   MODULES_POLICY_PATH,
   NETWORK_POLICY_PATH,
   parseRepoFiles,
+  parseToolId,
   serverFilePath,
   toolCodePath,
+  toolId,
   toolMetaPath,
   type PullRequest,
 } from '@mcpbox/core';
@@ -135,7 +138,7 @@ export class RequestService {
       for (const tool of tools) {
         const file = toolFiles(draft, server, tool);
         if (file.code === undefined) {
-          sections.push({ id: `${server}__${tool}`, change: 'deleted', code: null, schema: null, test: null, asks: [] });
+          sections.push({ id: toolId(server, tool), change: 'deleted', code: null, schema: null, test: null, asks: [] });
           continue;
         }
         const analysis = this.ctx.sandbox === null ? null : await this.ctx.sandbox.analyze(file.code.content);
@@ -143,7 +146,7 @@ export class RequestService {
         for (const entry of imports) if (!entry.allowed) missingModules.add(entry.name);
         const test = tests.get(tool);
         sections.push({
-          id: `${server}__${tool}`,
+          id: toolId(server, tool),
           change: toolFiles(main, server, tool).code === undefined ? 'added' : 'modified',
           code: file.code.content,
           schema: analysis?.valid ? analysis.input_schema : null,
@@ -162,7 +165,7 @@ export class RequestService {
         (pr) => pr.branch.startsWith(`mcpbox/network/${server}__`) || pr.branch.startsWith(`mcpbox/secret/${server}__`) || wantedModuleBranches.has(pr.branch),
       );
       const newServer = !serverExists(main, server);
-      const verbs = sections.map((s) => `${s.change === 'added' ? 'add' : s.change === 'deleted' ? 'delete' : 'update'} ${s.id.split('__')[1]}`);
+      const verbs = sections.map((s) => `${s.change === 'added' ? 'add' : s.change === 'deleted' ? 'delete' : 'update'} ${parseToolId(s.id)?.tool ?? s.id}`);
       const title = `${newServer ? `server(${server}): create` : `tool(${server}):`}${verbs.length > 0 ? `${newServer ? ' with ' : ' '}${verbs.join(', ')}` : newServer ? '' : ' update settings'}`.slice(0, 300);
       const body = composePullBody({
         server,
@@ -176,10 +179,10 @@ export class RequestService {
       });
       try {
         const outcome = await this.open(branch, 'tools', title, body, `Publishing server "${server}"`);
-        return { ...outcome, tools: tools.map((t) => `${server}__${t}`) };
+        return { ...outcome, tools: tools.map((t) => toolId(server, t)) };
       } catch (err) {
         const winner = await this.openFor(branch);
-        if (winner !== undefined) return { ...this.existing(winner, `Publishing server "${server}"`), tools: tools.map((t) => `${server}__${t}`) };
+        if (winner !== undefined) return { ...this.existing(winner, `Publishing server "${server}"`), tools: tools.map((t) => toolId(server, t)) };
         throw err;
       }
     }));
@@ -292,13 +295,13 @@ export class RequestService {
 
   async deleteTool(server: string, tool: string, reason: string): Promise<RequestOutcome> {
     const state = await this.ctx.mainState.current();
-    if (state.servers[server]?.tools[tool] === undefined) throw new ToolError('not_found', `There is no tool "${server}__${tool}" on main.`);
-    return this.request(removeToolBranch(server, tool), 'delete_tool', `Deleting tool "${server}__${tool}"`, (main) => {
+    if (state.servers[server]?.tools[tool] === undefined) throw new ToolError('not_found', `There is no tool "${toolId(server, tool)}" on main.`);
+    return this.request(removeToolBranch(server, tool), 'delete_tool', `Deleting tool "${toolId(server, tool)}"`, (main) => {
       const files = toolFiles(main, server, tool);
       return {
         changes: [files.code, files.meta].filter((f) => f !== undefined).map((f) => ({ path: f.path, content: null })),
         message: `tool(${server}): delete ${tool}\n\n${reason}`,
-        body: [`## Delete tool \`${server}__${tool}\``, '', reason].join('\n'),
+        body: [`## Delete tool \`${toolId(server, tool)}\``, '', reason].join('\n'),
       };
     });
   }
@@ -306,25 +309,25 @@ export class RequestService {
   async rollback(server: string, tool: string, version: string): Promise<RequestOutcome & { restored_commit: string }> {
     return translated(async () => {
       const history = await fileHistory(this.ctx.gitDir, [toolCodePath(server, tool), toolMetaPath(server, tool)], 'refs/heads/main');
-      if (history.length === 0) throw new ToolError('not_found', `Tool "${server}__${tool}" has no history on main. Call mcpbox_list_tool_versions to see its versions.`);
+      if (history.length === 0) throw new ToolError('not_found', `Tool "${toolId(server, tool)}" has no history on main. Call mcpbox_list_tool_versions to see its versions.`);
       const match = history.filter((h) => h.commit.startsWith(version));
-      if (match.length === 0) throw new ToolError('not_found', `Commit ${version} is not a version of "${server}__${tool}". Pick a commit from mcpbox_list_tool_versions.`);
+      if (match.length === 0) throw new ToolError('not_found', `Commit ${version} is not a version of "${toolId(server, tool)}". Pick a commit from mcpbox_list_tool_versions.`);
       if (match.length > 1) throw new ToolError('invalid_input', `Commit id ${version} is ambiguous; give more characters.`);
       const target = match[0]!.commit;
       const old = await this.ctx.writer.read(target);
       const oldFiles = toolFiles(old, server, tool);
       if (oldFiles.code === undefined) throw new ToolError('invalid_input', `At ${target.slice(0, 12)} the tool was deleted; pick a version that has code.`);
-      const outcome = await this.request(rollbackBranch(server, tool, target), 'rollback', `Rolling "${server}__${tool}" back to ${target.slice(0, 12)}`, (main) => {
+      const outcome = await this.request(rollbackBranch(server, tool, target), 'rollback', `Rolling "${toolId(server, tool)}" back to ${target.slice(0, 12)}`, (main) => {
         const now = toolFiles(main, server, tool);
         const changes: Array<{ path: string; content: string | null }> = [];
         if (now.code?.content !== oldFiles.code!.content) changes.push({ path: toolCodePath(server, tool), content: oldFiles.code!.content });
         if ((now.meta?.content ?? null) !== (oldFiles.meta?.content ?? null)) changes.push({ path: toolMetaPath(server, tool), content: oldFiles.meta?.content ?? null });
         if (!serverExists(main, server)) throw new ToolError('not_found', `Server "${server}" is no longer on main; recreate it first.`);
-        if (changes.length === 0) throw new ToolError('invalid_input', `Tool "${server}__${tool}" on main is already identical to version ${target.slice(0, 12)}; nothing to roll back.`);
+        if (changes.length === 0) throw new ToolError('invalid_input', `Tool "${toolId(server, tool)}" on main is already identical to version ${target.slice(0, 12)}; nothing to roll back.`);
         return {
           changes,
           message: `tool(${server}): roll back ${tool} to ${target.slice(0, 12)}`,
-          body: [`## Roll back \`${server}__${tool}\` to ${target.slice(0, 12)}`, '', `Restores the tool's files as they were at ${target} ("${match[0]!.message.split('\n')[0]}").`, '', '```python', oldFiles.code!.content, '```'].join('\n'),
+          body: [`## Roll back \`${toolId(server, tool)}\` to ${target.slice(0, 12)}`, '', `Restores the tool's files as they were at ${target} ("${match[0]!.message.split('\n')[0]}").`, '', '```python', oldFiles.code!.content, '```'].join('\n'),
         };
       });
       return { ...outcome, restored_commit: target };
@@ -335,19 +338,24 @@ export class RequestService {
 function toolsTouched(paths: string[], server: string): string[] {
   const tools = new Set<string>();
   for (const path of paths) {
-    const m = /^servers\/([^/]+)\/tools\/([^/]+)\.(py|yaml)$/.exec(path);
-    if (m?.[1] === server && m[2] !== undefined) tools.add(m[2]);
+    const file = classifyPath(path);
+    if ((file.kind === 'tool_code' || file.kind === 'tool_meta') && file.server === server) tools.add(file.tool);
   }
   return [...tools].sort();
 }
 
-/** A host as grants spell it; a URL or host:port is refused with the exact fix. */
+/**
+ * A host as grants spell it. Case and one trailing dot are only spelling (DNS ignores both), so they
+ * are normalised; everything else that is not a grant's host (a URL, host:port, userinfo, an IPv6
+ * zone id, an international name not in punycode, …) is refused with the format's own reason.
+ */
 export function normalizeHost(raw: string): string {
   const host = raw.trim().toLowerCase().replace(/\.$/, '');
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(host)) throw new ToolError('invalid_input', `host must be a host name only, not a URL: pass "${host.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').split(/[/:?#]/)[0]}" (and the port separately).`);
   const bracketed = /^\[([0-9a-f:.]+)\]$/.exec(host);
   const candidate = bracketed?.[1] ?? host;
   if (/^[^:]+:\d+$/.test(candidate)) throw new ToolError('invalid_input', `host must not include a port: pass host "${candidate.split(':')[0]}" and port ${candidate.split(':')[1]}.`);
-  if (!isValidHost(candidate)) throw new ToolError('invalid_input', `"${raw}" is not a host name or IP address; pass e.g. "api.github.com" (no scheme, wildcard, path or port).`);
+  const problem = hostProblem(candidate);
+  if (problem !== undefined) throw new ToolError('invalid_input', `${problem}. Pass a host name such as "api.github.com" or an IP address (no scheme, userinfo, wildcard, path, port or zone id).`);
   return candidate;
 }

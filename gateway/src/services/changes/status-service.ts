@@ -5,7 +5,7 @@
 //   rejected       the last pull request was closed unmerged and nothing changed since (reason = closing comment)
 //   approved       on main, not yet served (the reconciler has not applied it, or it failed to load)
 //   live           served by the gateway with main's code
-import { toolCodePath, toolMetaPath, type PullRequest } from '@mcpbox/core';
+import { toolCodePath, toolId, toolMetaPath, type PullRequest } from '@mcpbox/core';
 import { ToolError } from '../../tools/tool-error.ts';
 import { draftBranch } from './change-branches.ts';
 import { pullUrl, type ChangeContext } from './change-context.ts';
@@ -53,7 +53,7 @@ export class StatusService {
 
   async toolStatus(server: string, tool: string): Promise<ToolStatus> {
     return translated(async () => {
-      const id = `${server}__${tool}`;
+      const id = toolId(server, tool);
       const branch = draftBranch(server);
       const main = await this.ctx.writer.read('refs/heads/main');
       const mainCode = toolFiles(main, server, tool).code;
