@@ -3,5 +3,5 @@ import { fileURLToPath } from 'node:url';
 
 export const TEMPLATE_DIR = fileURLToPath(new URL('../../../tools-repo-template/', import.meta.url));
 
-/** The identity of commits the gateway makes on its own (the first commit of a new repo). */
-export const GATEWAY_IDENTITY = { name: 'mcpbox', email: 'mcpbox@localhost' } as const;
+/** Commits the gateway makes on its own (the first commit of a new repo) carry the identity of its branch writes. */
+export { GATEWAY_IDENTITY } from '../services/changes/branch-writer.ts';

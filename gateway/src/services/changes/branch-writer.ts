@@ -8,8 +8,8 @@ import { branchRef, diffTree, isAncestor, isGitError, resolveCommit, runGit, try
 import { ToolError } from '../../tools/tool-error.ts';
 import { callerTrailers } from './caller-context.ts';
 
-/** The bot identity every gateway commit is authored by; the caller goes into trailers. */
-export const BOT_IDENTITY = { name: 'mcpbox', email: 'mcpbox@localhost' } as const;
+/** The identity every gateway commit is authored by (branch writes and a new repo's first commit); the caller goes into trailers. */
+export const GATEWAY_IDENTITY = { name: 'mcpbox', email: 'mcpbox@localhost' } as const;
 
 const MAIN = 'refs/heads/main';
 const RACE_DEADLINE_MS = 30_000;
@@ -138,7 +138,7 @@ export class BranchWriter {
           branch,
           changes: decided.changes,
           message: decided.message,
-          author: BOT_IDENTITY,
+          author: GATEWAY_IDENTITY,
           trailers: { ...decided.trailers, ...callerTrailers() },
           expectedHead: head,
         });

@@ -5,7 +5,7 @@ import { createLocalBranchForge, type BranchForge, type ServerSwitchRepository }
 import type { LiveRegistry } from '@mcpbox/reconciler';
 import type { Sandbox } from '@mcpbox/sandbox';
 import type { MainStateReader } from '../main-state.ts';
-import { BOT_IDENTITY, BranchWriter } from './branch-writer.ts';
+import { GATEWAY_IDENTITY, BranchWriter } from './branch-writer.ts';
 import type { ChangeContext, SecretPresence } from './change-context.ts';
 import { CodeService } from './code-service.ts';
 import { DraftService } from './draft-service.ts';
@@ -34,7 +34,7 @@ export interface ChangeServices {
 }
 
 export function createChangeServices(options: ChangeServiceOptions): ChangeServices {
-  const forge = options.forge ?? createLocalBranchForge({ gitDir: options.gitDir, identity: BOT_IDENTITY });
+  const forge = options.forge ?? createLocalBranchForge({ gitDir: options.gitDir, identity: GATEWAY_IDENTITY });
   const context: ChangeContext = {
     gitDir: options.gitDir,
     forge,

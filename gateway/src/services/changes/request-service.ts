@@ -18,7 +18,7 @@ import {
 import { isModuleAllowed } from '@mcpbox/reconciler';
 import { SAFE_MODULES } from '@mcpbox/sandbox';
 import { ToolError } from '../../tools/tool-error.ts';
-import { BOT_IDENTITY, type Snapshot } from './branch-writer.ts';
+import { GATEWAY_IDENTITY, type Snapshot } from './branch-writer.ts';
 import { callerTrailers } from './caller-context.ts';
 import { draftBranch, moduleBranch, networkBranch, removeServerBranch, removeToolBranch, rollbackBranch, secretBranch, type ChangeKind } from './change-branches.ts';
 import { pullUrl, reviewCommand, type ChangeContext } from './change-context.ts';
@@ -69,7 +69,7 @@ export class RequestService {
     const caller = callerTrailers();
     const who = Object.entries(caller).map(([key, value]) => `${key}: ${value}`);
     const signed = who.length === 0 ? body : `${body}\n\n---\nProposed through mcpbox by ${who.join(', ')}.`;
-    const pr = await this.ctx.forge.openPullRequest({ branch, title, body: signed, kind, author: BOT_IDENTITY });
+    const pr = await this.ctx.forge.openPullRequest({ branch, title, body: signed, kind, author: GATEWAY_IDENTITY });
     return {
       outcome: 'created',
       number: pr.number,
