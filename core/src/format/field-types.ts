@@ -2,7 +2,7 @@
 // the message a person sees when the field is wrong, so it is written for them.
 import * as z from 'zod';
 import {
-  isValidHost,
+  hostProblem,
   isValidModuleName,
   isValidSecretName,
   NAME_MAX_LENGTH,
@@ -10,6 +10,7 @@ import {
   MODULE_NAME_MAX_LENGTH,
   SECRET_NAME_MAX_LENGTH,
 } from './names.ts';
+import { EXPLAINED } from './issue-messages.ts';
 
 export const MIN_TIMEOUT_MS = 1_000;
 export const MAX_TIMEOUT_MS = 300_000;
@@ -70,7 +71,10 @@ export const ModuleName = z
 
 export const Host = z
   .string()
-  .refine(isValidHost)
+  .superRefine((host, ctx) => {
+    const problem = hostProblem(host);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', params: EXPLAINED, message: problem });
+  })
   .describe('a lower-case hostname such as api.example.com, or an IP literal, without scheme, path or port (put the port in `port`)');
 
 export const Port = z.number().int().min(1).max(65_535).describe('a whole number between 1 and 65535');

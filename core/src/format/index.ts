@@ -16,3 +16,6 @@ export { classifyPath, serverFilePath, sourceFilePath, toolCodePath, toolMetaPat
 export { readYamlFile, type Position, type YamlFileResult } from './yaml-file.ts';
 export { toCanonicalYaml } from './canonical-yaml.ts';
 export { parseRepoFiles, type ParseRepoOptions } from './parse-repo.ts';
+export {
+  describeHiddenCharacter, describeHiddenCharacters, findBidiControls, findHiddenCharacters, visibleText, type HiddenCharacter, type HiddenKind, type VisibleTextOptions,
+} from './display-text.ts';

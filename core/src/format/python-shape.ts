@@ -1,6 +1,7 @@
 // Cheap checks of a tool's Python that need no parser: size, encoding and the shape of `main`.
 // Real syntax and signature analysis happens later in the sandbox; these catch the common mistakes
 // early, with a line number, in `mcpbox validate` and in CI.
+import { findBidiControls } from './display-text.ts';
 
 export const MAX_TOOL_CODE_BYTES = 100 * 1024;
 
@@ -28,6 +29,17 @@ export function checkToolCode(source: string): CodeProblem[] {
   const nul = code.indexOf('\u0000');
   if (nul >= 0) {
     return [{ ...positionOf(code, nul), message: 'tool code contains a NUL byte — it looks like a binary file, not Python source' }];
+  }
+  // Bidi controls make the code a reviewer reads differ from the code that runs (CVE-2021-42574).
+  // Python accepts them in strings and comments, but no tool needs one raw: text that needs them can
+  // spell it as an escape (`"\u202e"`) inside a string, which is visible in review.
+  const bidi = findBidiControls(code);
+  if (bidi.length > 0) {
+    return bidi.map((c) => ({
+      line: c.line,
+      col: c.col,
+      message: `tool code contains the invisible bidirectional control ${c.name}, which makes the code shown to a reviewer differ from the code that runs — delete it (inside a string, write it as the escape \\u${c.codePoint.toString(16).padStart(4, '0')})`,
+    }));
   }
   if (code.trim() === '') {
     return [{ line: 1, message: 'tool code is empty — a tool must define `async def main(...)` at the top level' }];

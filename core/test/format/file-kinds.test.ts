@@ -94,7 +94,7 @@ describe('policy/network.yaml', () => {
 
   it('refuses URLs as hosts, bad ports and duplicate grants', () => {
     const url = only(parseNetworkPolicy('grants:\n  - server: w\n    host: https://x.com\n    reason: r\n').problems);
-    expect(url).toMatchObject({ line: 3, col: 11, message: expect.stringContaining('without scheme') });
+    expect(url).toMatchObject({ line: 3, col: 11, message: 'host `https://x.com` is a URL — write only the host name (e.g. `x.com`) and put a port in `port`' });
     const port = only(parseNetworkPolicy('grants:\n  - server: w\n    host: x.com\n    port: 0\n    reason: r\n').problems);
     expect(port.message).toBe('`grants[0].port` must be a whole number between 1 and 65535, got 0');
     const dup = only(parseNetworkPolicy('grants:\n  - server: w\n    host: x.com\n    reason: r\n  - server: w\n    host: x.com\n    reason: r2\n').problems);
