@@ -1,5 +1,5 @@
-// The composition root of the HTTP gateway: wires config, the live registry, the sandbox and the
-// MCP layer into one Fastify app. Every concern is a plugin registered here, once.
+// The HTTP transport of the gateway: the shared core (gateway-core.ts) behind one Fastify app, whose
+// every concern is a plugin registered here, once. compose-gateway.ts wires what it serves.
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createMcpHandler } from '@modelcontextprotocol/server';
@@ -23,13 +23,13 @@ import { ExecutionLogCallStats } from '../http/status-site-calls.ts';
 import { forgeLinks } from '../http/status-site-links.ts';
 import type { PokeScheduler } from '../http/webhooks/poke-scheduler.ts';
 import { webhookRoutes } from '../http/webhooks/webhook-routes.ts';
-import { createGatewayMcp, type GatewayMcp } from '../mcp/gateway-mcp.ts';
+import type { GatewayMcp } from '../mcp/gateway-mcp.ts';
 import { LegacySessions, type LegacySessionOptions } from '../mcp/legacy-sessions.ts';
-import { CallPipeline } from '../observability/call-pipeline.ts';
+import type { CallPipeline } from '../observability/call-pipeline.ts';
 import type { ExecutionLogWriter } from '../observability/execution-log-writer.ts';
-import { GatewayMetrics } from '../observability/gateway-metrics.ts';
-import { MANAGEMENT_TOOLS } from '../tools/index.ts';
+import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import type { ManagementTool } from '../tools/define-tool.ts';
+import { createGatewayCore } from './gateway-core.ts';
 import { createLogger } from './logger.ts';
 import { RequestDrain } from './request-drain.ts';
 import { GATEWAY_IDENTITY } from './template-dir.ts';
@@ -64,6 +64,8 @@ export interface GatewayOptions {
   secrets?: SecretStore | null;
   /** The reconciler's status, for mcpbox_get_status. */
   reconcilerStatus?: (() => ReconcilerStatus) | null;
+  /** The credential `mcpbox stdio` bridges present as the local operator (see running-gateway.ts). */
+  localOperatorToken?: string | null;
 }
 
 export interface Gateway {
@@ -88,33 +90,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
 
   const auth: AuthSettings = options.auth ?? { mode: 'none', bearerTokens: [], remoteToolEditing: false };
-  const metrics = options.metrics ?? new GatewayMetrics();
-  const secrets = options.secrets ?? null;
-  const tools = options.tools ?? MANAGEMENT_TOOLS;
-  const pipeline = new CallPipeline({
-    registry,
-    metrics,
-    logWriter: options.executionLogs ?? null,
-    managementTools: tools,
-    remoteToolEditing: auth.remoteToolEditing,
-    ...(options.limits === undefined ? {} : { limits: options.limits }),
-    // Every value the server holds, declared or not, is kept out of its logs.
-    ...(secrets === null ? {} : { secretValues: (server: string) => secrets.allValues(server) }),
-  });
-  const mcp = createGatewayMcp({
-    gitDir: config.repo,
-    forge: options.forge ?? null,
-    registry,
-    sandbox: options.sandbox ?? null,
-    serverSwitches: options.serverSwitches ?? null,
-    logger,
-    tools,
-    pipeline,
-    secretsFor: secrets === null ? null : (server, declared) => secrets.valuesFor(server, declared),
-    secretPresence: secrets,
-    executionLogs: options.executionLogs?.repository ?? null,
-    reconcilerStatus: options.reconcilerStatus ?? null,
-  });
+  const { mcp, pipeline, metrics } = createGatewayCore({ ...options, repo: config.repo, logger, remoteToolEditing: auth.remoteToolEditing });
   const modern = createMcpHandler(() => mcp.newServer(), {
     legacy: 'reject',
     maxRequestBodySize: bodyLimit,
@@ -146,7 +122,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // While shutting down, new MCP work is refused so accepted requests can finish.
   const requests = new RequestDrain();
   requests.install(app);
-  await app.register(authentication, { authenticator: new Authenticator(auth), metrics });
+  await app.register(authentication, { authenticator: new Authenticator(auth, options.localOperatorToken ?? null), metrics });
   await app.register(rateLimit, { perMinute: options.limits?.rateLimitPerMinute ?? 0, metrics });
   await app.register(metricsRoute, { metrics });
   await app.register(healthRoutes, { mainState: mcp.services.mainState, registry });

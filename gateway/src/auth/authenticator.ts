@@ -3,16 +3,19 @@
 // tokens), oidc (JWTs from one issuer); in any mode a trusted front may vouch for a user.
 import type { AuthSettings } from './auth-settings.ts';
 import { BearerTokenTable, secretEquals } from './bearer-tokens.ts';
-import type { Identity } from './identity.ts';
+import { LOCAL_OPERATOR_IDENTITY, type Identity } from './identity.ts';
 import { IssuerUnavailable, OidcVerifier, TokenRejected } from './oidc-verifier.ts';
 
 export const FRONT_TOKEN_HEADER = 'x-mcpbox-service-token';
 export const FRONT_USER_HEADER = 'x-mcpbox-user';
+/** The local operator's credential from `<dataDir>/gateway.json` (sent by the `mcpbox stdio` bridge). */
+export const LOCAL_OPERATOR_HEADER = 'x-mcpbox-local-operator';
 
 export interface AuthRequest {
   authorization: string | undefined;
   frontToken: string | undefined;
   frontUser: string | undefined;
+  localOperator?: string | undefined;
   peerAddress: string | undefined;
   /** Where clients find the protected-resource metadata (for the challenge). */
   resourceMetadataUrl: string;
@@ -24,15 +27,27 @@ export class Authenticator {
   readonly settings: AuthSettings;
   readonly #tokens: BearerTokenTable;
   readonly #oidc: OidcVerifier | null;
+  readonly #localOperatorToken: string | null;
 
-  constructor(settings: AuthSettings) {
+  /** `localOperatorToken`: what the running gateway wrote into gateway.json; null accepts no local operator. */
+  constructor(settings: AuthSettings, localOperatorToken: string | null = null) {
     this.settings = settings;
+    this.#localOperatorToken = localOperatorToken;
     this.#tokens = new BearerTokenTable(settings.bearerTokens);
     this.#oidc = settings.oidc === undefined ? null : new OidcVerifier(settings.oidc);
   }
 
   async authenticate(req: AuthRequest): Promise<AuthOutcome> {
     const peerRemote = !isLoopbackAddress(req.peerAddress);
+    // Whoever can read the data dir is the local operator, in every auth mode — but only from this
+    // machine: the credential is never valid through the front or from another host.
+    if (req.localOperator !== undefined) {
+      const expected = this.#localOperatorToken;
+      if (expected === null || peerRemote || req.frontToken !== undefined || !secretEquals(req.localOperator, expected)) {
+        return { ok: false, status: 403, message: 'X-MCPbox-Local-Operator is accepted only from this machine, with the credential of the running gateway (in its data dir\'s gateway.json, new at every start): restart `mcpbox stdio`.' };
+      }
+      return { ok: true, identity: LOCAL_OPERATOR_IDENTITY };
+    }
     // A user name is only believed from the trusted front; anything else claiming one is refused
     // rather than ignored, so a misconfigured front is noticed at once.
     if (req.frontToken !== undefined || req.frontUser !== undefined) {

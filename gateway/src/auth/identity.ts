@@ -3,10 +3,10 @@
 // call: execution logs, rate limits and the remote-editing rule all read it from here.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-export type IdentityKind = 'anonymous' | 'bearer' | 'oidc' | 'front' | 'stdio';
+export type IdentityKind = 'anonymous' | 'bearer' | 'oidc' | 'front' | 'local-operator';
 
 export interface Identity {
-  /** Token name, OIDC subject, the front's user, or "local" / "stdio". Safe to log. */
+  /** Token name, OIDC subject, the front's user, or "local" / "local-operator". Safe to log. */
   name: string;
   kind: IdentityKind;
   /** The person behind the call when known (OIDC e-mail, the front's user): `On-Behalf-Of` in commits. */
@@ -15,7 +15,11 @@ export interface Identity {
   remote: boolean;
 }
 
-export const STDIO_IDENTITY: Identity = { name: 'stdio', kind: 'stdio', remote: false };
+/**
+ * The person who can read the data dir: the caller of `mcpbox stdio`, whether it serves embedded or
+ * bridges to the running gateway (which then recognises it by the credential in gateway.json).
+ */
+export const LOCAL_OPERATOR_IDENTITY: Identity = { name: 'local-operator', kind: 'local-operator', remote: false };
 
 const storage = new AsyncLocalStorage<Identity>();
 
@@ -25,7 +29,7 @@ export function withIdentity<T>(identity: Identity, work: () => T): T {
 
 /** The caller of the current tool call; the local operator when no HTTP layer set one (stdio, tests). */
 export function currentIdentity(): Identity {
-  return storage.getStore() ?? STDIO_IDENTITY;
+  return storage.getStore() ?? LOCAL_OPERATOR_IDENTITY;
 }
 
 /** Key under which the identity travels in the SDK's AuthInfo.extra. */

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AuthInfo } from '@modelcontextprotocol/server';
-import { Authenticator, FRONT_TOKEN_HEADER, FRONT_USER_HEADER } from '../auth/authenticator.ts';
+import { Authenticator, FRONT_TOKEN_HEADER, FRONT_USER_HEADER, LOCAL_OPERATOR_HEADER } from '../auth/authenticator.ts';
 import { IDENTITY_EXTRA_KEY, type Identity } from '../auth/identity.ts';
 import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
 
@@ -58,6 +58,7 @@ const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { authenti
       authorization: header('authorization'),
       frontToken: header(FRONT_TOKEN_HEADER),
       frontUser: header(FRONT_USER_HEADER),
+      localOperator: header(LOCAL_OPERATOR_HEADER),
       peerAddress: request.socket.remoteAddress,
       resourceMetadataUrl: `${resource.origin}${PRM_PATH}${resource.pathname}`,
     });

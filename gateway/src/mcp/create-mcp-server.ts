@@ -2,7 +2,7 @@
 // set is dynamic (it changes with every applied revision): handlers read the catalog per request
 // instead of re-registering tools, and one list_changed is sent per change.
 import { Server } from '@modelcontextprotocol/server';
-import { identityFromAuthExtra, STDIO_IDENTITY, withIdentity } from '../auth/identity.ts';
+import { identityFromAuthExtra, LOCAL_OPERATOR_IDENTITY, withIdentity } from '../auth/identity.ts';
 import { REQUEST_ID_EXTRA_KEY } from '../http/auth.ts';
 import type { CallPipeline } from '../observability/call-pipeline.ts';
 import { withCaller } from '../services/changes/caller-context.ts';
@@ -22,7 +22,7 @@ export function createMcpServer(catalog: ToolCatalog, pipeline: CallPipeline | n
   server.setRequestHandler('tools/call', async (request, ctx) => {
     const client = server.getClientVersion();
     const extra = ctx.http?.authInfo?.extra;
-    const identity = identityFromAuthExtra(extra) ?? STDIO_IDENTITY;
+    const identity = identityFromAuthExtra(extra) ?? LOCAL_OPERATOR_IDENTITY;
     const requestId = typeof extra?.[REQUEST_ID_EXTRA_KEY] === 'string' ? (extra[REQUEST_ID_EXTRA_KEY] as string) : null;
     const { name, arguments: args } = request.params;
     const call = () => catalog.call(name, args);

@@ -1,11 +1,14 @@
-// `mcpbox up` (what `npm start` runs): create the embedded tools repo from the template on first
-// start, start the reconciler and sandbox, bind the HTTP gateway, and print how to connect.
+// `mcpbox up` (what `npm start` runs): take the data dir (one gateway per data dir), compose the
+// gateway (app/compose-gateway.ts: the embedded tools repo from the template on first start, the
+// store, forge, sandbox and reconciler), bind HTTP, record itself in gateway.json for `mcpbox
+// stdio`, and print how to connect.
 import type { Command } from 'commander';
-import { initRepo } from '@mcpbox/core';
-import { createGateway } from '../../app/create-gateway.ts';
+import { composeGateway } from '../../app/compose-gateway.ts';
+import { createGateway, type Gateway } from '../../app/create-gateway.ts';
+import { DataDirInUse, lockDataDir, type DataDirLock } from '../../app/data-dir-lock.ts';
 import { createLogger } from '../../app/logger.ts';
-import { createRuntime } from '../../app/runtime.ts';
-import { GATEWAY_IDENTITY, TEMPLATE_DIR } from '../../app/template-dir.ts';
+import { newLocalOperatorToken, removeRunningGateway, writeRunningGateway } from '../../app/running-gateway.ts';
+import type { Runtime } from '../../app/runtime.ts';
 import { loadConfig } from '../../config/index.ts';
 import { CliError } from '../cli-error.ts';
 import { untilShutdown } from '../shutdown-signal.ts';
@@ -43,40 +46,38 @@ export function register(program: Command): void {
       const config = loadConfig();
       const term = createTerminal();
       const logger = createLogger(config.logLevel);
-      // A remote forge's repo already exists on the forge; the runtime fetches it into the mirror.
-      if (config.remote === null) {
-        const repo = await initRepo(config.repo, TEMPLATE_DIR, GATEWAY_IDENTITY).catch((err: unknown) => {
-          throw new CliError(err instanceof Error ? err.message : String(err));
-        });
-        if (repo.created) logger.info({ repo: repo.gitDir, main: repo.main }, 'created the tools repo from the template');
+      // One gateway per data dir: a second `up` refuses before touching the store or the repo.
+      let lock: DataDirLock;
+      try {
+        lock = lockDataDir(config.dataDir);
+      } catch (err) {
+        if (err instanceof DataDirInUse) throw new CliError(err.message);
+        throw err;
       }
-      const runtime = createRuntime(config, logger);
-      const gateway = await createGateway({
-        config,
-        registry: runtime.registry,
-        sandbox: runtime.sandbox,
-        serverSwitches: runtime.serverSwitches,
-        logger,
-        auth: config.authSettings,
-        limits: config.limits,
-        metrics: runtime.metrics,
-        executionLogs: runtime.executionLogs,
-        reconcilerStatus: () => runtime.reconciler.status(),
-        secrets: runtime.secrets,
-        forge: runtime.forge,
-        webhooks: config.webhookSecret === null ? null : { secret: config.webhookSecret, pokes: runtime.pokes },
-      });
+      const localOperatorToken = newLocalOperatorToken();
+      let runtime: Runtime | undefined;
+      let gateway: Gateway | undefined;
       let url: string;
       try {
-        url = await gateway.listen();
+        const composed = await composeGateway(config, logger).catch((err: unknown) => {
+          throw new CliError(err instanceof Error ? err.message : String(err));
+        });
+        runtime = composed.runtime;
+        gateway = await createGateway({ ...composed.options, localOperatorToken });
+        url = await gateway.listen().catch((err: unknown) => {
+          const code = (err as { code?: string }).code;
+          if (code === 'EADDRINUSE') throw new CliError(`port ${config.port} on ${config.host} is already in use; stop the other process or set MCPBOX_PORT`);
+          if (code === 'EACCES') throw new CliError(`not allowed to bind ${config.host}:${config.port}; use a port above 1023 or another MCPBOX_HOST`);
+          throw new CliError(`could not bind ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`);
+        });
       } catch (err) {
-        await gateway.close();
-        await runtime.close();
-        const code = (err as { code?: string }).code;
-        if (code === 'EADDRINUSE') throw new CliError(`port ${config.port} on ${config.host} is already in use; stop the other process or set MCPBOX_PORT`);
-        if (code === 'EACCES') throw new CliError(`not allowed to bind ${config.host}:${config.port}; use a port above 1023 or another MCPBOX_HOST`);
-        throw new CliError(`could not bind ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`);
+        await gateway?.close();
+        await runtime?.close();
+        lock.release();
+        throw err;
       }
+      // `mcpbox stdio` on this data dir now bridges here instead of starting a second runtime.
+      writeRunningGateway(config.dataDir, { pid: process.pid, url: loopbackUrl(url), startedAt: new Date().toISOString(), localOperatorToken });
       // Reconcile only once bound: a second `up` on a taken port fails at once, and /healthz answers
       // while the first revision is being applied.
       await runtime.start();
@@ -95,8 +96,18 @@ export function register(program: Command): void {
       // Graceful: refuse new work, let in-flight calls finish (their log entries are committed before
       // their responses), then stop the reconciler and every sandbox child.
       logger.info({ reason, inFlight: gateway.pipeline.inFlight, graceMs: config.limits.shutdownGraceMs }, 'shutting down');
+      removeRunningGateway(config.dataDir);
       await gateway.shutdown(config.limits.shutdownGraceMs);
       await runtime.close();
+      lock.release();
       logger.info({}, 'stopped');
     });
+}
+
+/** The URL a local bridge dials: a wildcard bind is reached on loopback. */
+function loopbackUrl(url: string): string {
+  const u = new URL(url);
+  if (u.hostname === '0.0.0.0') u.hostname = '127.0.0.1';
+  if (u.hostname === '[::]') u.hostname = '[::1]';
+  return u.toString();
 }
