@@ -157,10 +157,19 @@ describe('mcpbox stdio beside a running mcpbox up on the same data dir', () => {
     }
   }, 240_000);
 
-  it('a clean stop removes gateway.json', async () => {
+  it('a clean stop removes gateway.json and ends the bridged connections', async () => {
+    const { client, transport, stderr } = stdioClient(dataDir, 'legacy', 'bridged-at-stop');
+    let closed = false;
+    client.onclose = () => {
+      closed = true;
+    };
+    await client.connect(transport);
+    expect(await names(client)).toContain('examples__text_stats');
     up.child.kill('SIGTERM');
     expect(await exited(up.child, 60_000)).toBe(0);
     expect(existsSync(join(dataDir, 'gateway.json'))).toBe(false);
+    await until('the bridged stdio process to end', () => closed);
+    expect(stderr()).toMatch(/the gateway this stdio connection was bridged to has stopped/);
   }, 90_000);
 });
 
