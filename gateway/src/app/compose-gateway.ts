@@ -10,7 +10,7 @@ import type { GatewayOptions } from './create-gateway.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import { GATEWAY_IDENTITY, TEMPLATE_DIR } from './template-dir.ts';
 
-export interface ComposedGateway {
+interface ComposedGateway {
   runtime: Runtime;
   /** Everything the transports serve; the stdio transport uses the subset createGatewayCore reads. */
   options: GatewayOptions & { logger: Logger };

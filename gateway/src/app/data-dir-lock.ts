@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { findRunningGateway } from './running-gateway.ts';
 
-export const DATA_DIR_LOCK_FILE = 'gateway.lock';
+const DATA_DIR_LOCK_FILE = 'gateway.lock';
 
 /** Another gateway serves the data dir. `message` says which and what to do. */
 export class DataDirInUse extends Error {

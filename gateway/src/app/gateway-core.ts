@@ -13,7 +13,7 @@ import { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import { MANAGEMENT_TOOLS } from '../tools/index.ts';
 import type { ManagementTool } from '../tools/define-tool.ts';
 
-export interface GatewayCoreOptions {
+interface GatewayCoreOptions {
   /** The bare tools repo: the embedded one, or the local mirror of a remote forge. */
   repo: string;
   registry: LiveRegistry;

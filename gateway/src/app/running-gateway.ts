@@ -8,7 +8,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 
-export const RUNNING_GATEWAY_FILE = 'gateway.json';
+const RUNNING_GATEWAY_FILE = 'gateway.json';
 
 const RunningGatewaySchema = z.object({
   pid: z.number().int().positive(),
@@ -19,13 +19,13 @@ const RunningGatewaySchema = z.object({
 
 export type RunningGateway = z.infer<typeof RunningGatewaySchema>;
 
-export type RunningGatewayLookup =
+type RunningGatewayLookup =
   | { state: 'none' }
   /** A record whose process is gone (or that cannot be read): ignored, and replaced by the next `up`. */
   | { state: 'stale'; reason: string }
   | { state: 'live'; gateway: RunningGateway };
 
-export function runningGatewayPath(dataDir: string): string {
+function runningGatewayPath(dataDir: string): string {
   return join(dataDir, RUNNING_GATEWAY_FILE);
 }
 

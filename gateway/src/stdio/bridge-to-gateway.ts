@@ -26,14 +26,14 @@ import { isProcessAlive, type RunningGateway } from '../app/running-gateway.ts';
 /** How often the bridge checks that the gateway it relays to still runs. */
 const GATEWAY_WATCH_INTERVAL_MS = 2_000;
 
-export interface BridgeOptions {
+interface BridgeOptions {
   gateway: RunningGateway;
   logger: Logger;
   /** Defaults to this process's stdin/stdout. */
   local?: Transport;
 }
 
-export interface StdioBridge {
+interface StdioBridge {
   /** Resolves when the stdio connection has ended (stdin closed, or the gateway stopped). */
   readonly ended: Promise<string>;
   close(): Promise<void>;
