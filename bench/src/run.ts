@@ -15,6 +15,7 @@ const BENCHES: Array<[name: string, script: string, args: string[]]> = [
   ['read-desired-state', 'read-desired-state.ts', []],
   ['gateway-list-tools', 'gateway-list-tools.ts', ['1000', '100']],
   ['gateway-ops-overhead', 'gateway-ops-overhead.ts', []],
+  ['stdio-bridge', 'stdio-bridge.ts', []],
   ['sandbox-runtime', 'sandbox-runtime.ts', []],
   ['reconcile-merge-to-callable', 'reconcile-merge-to-callable.ts', []],
   ['reconcile-10k', 'reconcile-10k.ts', []],
