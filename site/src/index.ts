@@ -1,12 +1,8 @@
 // @mcpbox/site: the status site. The Astro project builds the static shell into dist/; this module
 // is what the gateway (and the Pages build) use to compose the data the pages render.
-import { fileURLToPath } from 'node:url';
-
 export type * from './model.ts';
 export { SiteDataComposer } from './compose/compose-site-data.ts';
 export type { CallStatsSource, SiteSources, SiteComposerOptions } from './compose/compose-site-data.ts';
 export { CodeHighlighter } from './compose/highlight.ts';
 export { inputParams } from './compose/input-params.ts';
-
-/** The built site (`npm run build -w site`). */
-export const SITE_DIST_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
+// Where the site is built, and building it when stale: `@mcpbox/site/build` (src/site-build.ts).

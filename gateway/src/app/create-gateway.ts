@@ -31,6 +31,7 @@ import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import type { ManagementTool } from '../tools/define-tool.ts';
 import { createGatewayCore } from './gateway-core.ts';
 import { createLogger } from './logger.ts';
+import { QuietRoutesLogController } from './request-logging.ts';
 import { RequestDrain } from './request-drain.ts';
 import { GATEWAY_IDENTITY } from './template-dir.ts';
 
@@ -53,7 +54,7 @@ export interface GatewayOptions {
   /** Serves /webhooks/github and /webhooks/gitea, which only poke the reconciler. */
   webhooks?: { secret: string; pokes: PokeScheduler } | null;
   /** Where the built site is, forge links, call figures; false turns the status site off. */
-  statusSite?: Pick<StatusSiteOptions, 'siteDir' | 'links' | 'calls'> | false;
+  statusSite?: Pick<StatusSiteOptions, 'siteDir' | 'buildWhenStale' | 'links' | 'calls'> | false;
   /** Auth mode and its settings; default `none` (the config only allows that on loopback). */
   auth?: AuthSettings;
   limits?: Partial<OperationLimits>;
@@ -113,6 +114,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     requestIdHeader: 'x-request-id',
     // SSE streams stay open; closing the server must not wait for them forever.
     forceCloseConnections: true,
+    // Probes and status-site pages log their requests at debug (app/request-logging.ts).
+    logController: new QuietRoutesLogController(),
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.raw.setHeader('x-request-id', request.id);
@@ -122,7 +125,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // While shutting down, new MCP work is refused so accepted requests can finish.
   const requests = new RequestDrain();
   requests.install(app);
-  await app.register(authentication, { authenticator: new Authenticator(auth, options.localOperatorToken ?? null), metrics });
+  const authenticator = new Authenticator(auth, options.localOperatorToken ?? null);
+  await app.register(authentication, { authenticator, metrics });
   await app.register(rateLimit, { perMinute: options.limits?.rateLimitPerMinute ?? 0, metrics });
   await app.register(metricsRoute, { metrics });
   await app.register(healthRoutes, { mainState: mcp.services.mainState, registry });
@@ -138,6 +142,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       forge,
       links: forgeLinks(config.remote),
       calls: options.executionLogs ? new ExecutionLogCallStats(options.executionLogs.repository) : null,
+      authenticator,
+      metrics,
       ...(options.statusSite ?? {}),
     });
   }

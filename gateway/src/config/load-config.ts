@@ -2,6 +2,7 @@
 // problem becomes a ConfigError with one clear line; nothing half-configured ever starts.
 import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod';
+import { SITE_DIST_DIR } from '@mcpbox/site/build';
 import { loadAuthSettings, type AuthSettings } from '../auth/auth-settings.ts';
 import { ConfigError } from './config-error.ts';
 import { loadOperationLimits, type OperationLimits } from './operation-limits.ts';
@@ -12,6 +13,8 @@ export type { AuthMode, Environment } from './environment.ts';
 
 export type ForgeKind = 'local' | 'github' | 'gitea';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** Readable lines for a person, or JSON lines for a collector. */
+export type LogFormat = 'json' | 'pretty';
 
 export interface GatewayConfig {
   host: string;
@@ -29,6 +32,10 @@ export interface GatewayConfig {
   /** Origin hostnames accepted from browsers; loopback names are always included. */
   allowedOrigins: string[];
   logLevel: LogLevel;
+  /** LOG_FORMAT; null: pretty on a terminal, JSON otherwise. */
+  logFormat: LogFormat | null;
+  /** MCPBOX_SITE_DIR: the built status site (built there on start when missing or older than its sources). */
+  siteDir: string;
   /** Explicit acknowledgement that an unauthenticated non-loopback bind is fronted by something safe. */
   allowUnauthenticated: boolean;
   /** Tokens, issuer, trusted front and the remote-editing rule (see auth/auth-settings.ts). */
@@ -84,6 +91,8 @@ const VARIABLES = {
       error: 'expected one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'expected json or pretty (unset: pretty on a terminal, JSON otherwise)' }).optional(),
+  MCPBOX_SITE_DIR: z.string().trim().min(1, 'expected a directory path, got an empty value').optional(),
 } as const;
 
 type Parsed = { [K in keyof typeof VARIABLES]: z.output<(typeof VARIABLES)[K]> };
@@ -155,6 +164,8 @@ export function loadConfig(
     allowedHosts: withLoopback(parsed.MCPBOX_ALLOWED_HOSTS),
     allowedOrigins: withLoopback(parsed.MCPBOX_ALLOWED_ORIGINS),
     logLevel: parsed.LOG_LEVEL,
+    logFormat: parsed.LOG_FORMAT ?? null,
+    siteDir: parsed.MCPBOX_SITE_DIR === undefined ? SITE_DIST_DIR : resolve(cwd, parsed.MCPBOX_SITE_DIR),
     allowUnauthenticated: parsed.MCPBOX_ALLOW_UNAUTHENTICATED,
     authSettings,
     limits,

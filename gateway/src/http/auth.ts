@@ -5,15 +5,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AuthInfo } from '@modelcontextprotocol/server';
-import { Authenticator, FRONT_TOKEN_HEADER, FRONT_USER_HEADER, LOCAL_OPERATOR_HEADER } from '../auth/authenticator.ts';
+import { Authenticator, FRONT_TOKEN_HEADER, FRONT_USER_HEADER, LOCAL_OPERATOR_HEADER, type AuthRequest } from '../auth/authenticator.ts';
 import { IDENTITY_EXTRA_KEY, type Identity } from '../auth/identity.ts';
 import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
 
 export const REQUEST_ID_EXTRA_KEY = 'mcpbox/request-id';
 const PRM_PATH = '/.well-known/oauth-protected-resource';
-const OPEN_PATHS = new Set(['/healthz', '/readyz']);
-// Forge webhooks prove themselves with their own HMAC signature and only poke the reconciler.
-const OPEN_PREFIXES = ['/.well-known/', '/webhooks/'];
+const OPEN_PATHS = new Set(['/healthz', '/readyz', '/status']);
+// Forge webhooks prove themselves with their own HMAC signature and only poke the reconciler. The
+// status site checks its own requests (a session cookie, or these same credentials through
+// credentialsOf and the same Authenticator) in status-site-auth.ts, so a browser can sign in.
+const OPEN_PREFIXES = ['/.well-known/', '/webhooks/', '/status/'];
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,6 +26,23 @@ declare module 'fastify' {
 export interface AuthPluginOptions {
   authenticator: Authenticator;
   metrics?: GatewayMetrics;
+}
+
+/** What a request presents to the Authenticator: its credential headers, its peer, where the metadata is. */
+export function credentialsOf(request: FastifyRequest, publicUrl: string | undefined): AuthRequest {
+  const resource = new URL(mcpUrl(request, publicUrl));
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  return {
+    authorization: header('authorization'),
+    frontToken: header(FRONT_TOKEN_HEADER),
+    frontUser: header(FRONT_USER_HEADER),
+    localOperator: header(LOCAL_OPERATOR_HEADER),
+    peerAddress: request.socket.remoteAddress,
+    resourceMetadataUrl: `${resource.origin}${PRM_PATH}${resource.pathname}`,
+  };
 }
 
 /** The public URL of /mcp: configured, or from the (already host-checked) request. */
@@ -49,19 +68,7 @@ const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { authenti
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (OPEN_PATHS.has(path) || OPEN_PREFIXES.some((prefix) => path.startsWith(prefix))) return;
-    const resource = new URL(mcpUrl(request, settings.publicUrl));
-    const header = (name: string) => {
-      const value = request.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
-    const outcome = await authenticator.authenticate({
-      authorization: header('authorization'),
-      frontToken: header(FRONT_TOKEN_HEADER),
-      frontUser: header(FRONT_USER_HEADER),
-      localOperator: header(LOCAL_OPERATOR_HEADER),
-      peerAddress: request.socket.remoteAddress,
-      resourceMetadataUrl: `${resource.origin}${PRM_PATH}${resource.pathname}`,
-    });
+    const outcome = await authenticator.authenticate(credentialsOf(request, settings.publicUrl));
     if (!outcome.ok) {
       metrics?.authFailures.inc({ status: String(outcome.status) });
       if (outcome.detail !== undefined) request.log.warn({ reason: outcome.detail }, 'could not check a caller\'s credentials');

@@ -2,6 +2,7 @@
 // the live registry holds a revision, i.e. the gateway serves what main says.
 import type { FastifyPluginAsync } from 'fastify';
 import type { LiveRegistry } from '@mcpbox/reconciler';
+import { QUIET_REQUEST_LOG } from '../app/request-logging.ts';
 import type { MainStateReader } from '../services/main-state.ts';
 
 export interface HealthRouteOptions {
@@ -10,9 +11,10 @@ export interface HealthRouteOptions {
 }
 
 export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, { mainState, registry }) => {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // Probes come every few seconds: their request lines are debug, not info.
+  app.get('/healthz', QUIET_REQUEST_LOG, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', QUIET_REQUEST_LOG, async (_request, reply) => {
     let main: string | null = null;
     let repoProblem: string | null = null;
     try {

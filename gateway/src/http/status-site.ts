@@ -5,14 +5,20 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { BranchForge } from '@mcpbox/core';
 import type { LiveRegistry } from '@mcpbox/reconciler';
-import { SITE_DIST_DIR, type CallStatsSource, type SiteLinks } from '@mcpbox/site';
+import type { CallStatsSource, SiteLinks } from '@mcpbox/site';
+import { SITE_DIST_DIR } from '@mcpbox/site/build';
+import { QUIET_REQUEST_LOG } from '../app/request-logging.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
+import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
+import { statusSiteAuth } from './status-site-auth.ts';
+import { StatusSiteBuild } from './status-site-build.ts';
 import { StatusSiteData } from './status-site-data.ts';
 import { StatusSiteFiles } from './status-site-files.ts';
 
 export const STATUS_PREFIX = '/status/';
 
 // Everything the pages load comes from this origin; the policy makes the browser refuse the rest.
-const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export interface StatusSiteOptions {
   dataDir: string;
@@ -22,6 +28,11 @@ export interface StatusSiteOptions {
   forge: BranchForge;
   /** The built site; defaults to the site workspace's dist/. */
   siteDir?: string;
+  /** Build siteDir in the background when it is missing or stale (`mcpbox up`); tests serve a prebuilt one. */
+  buildWhenStale?: boolean;
+  /** The same Authenticator as /mcp: checks sign-in tokens and credentialed requests. */
+  authenticator: Authenticator;
+  metrics?: GatewayMetrics;
   links?: SiteLinks;
   calls?: CallStatsSource | null;
 }
@@ -29,20 +40,23 @@ export interface StatusSiteOptions {
 export const statusSite: FastifyPluginAsync<StatusSiteOptions> = async (app, options) => {
   const files = new StatusSiteFiles(options.siteDir ?? SITE_DIST_DIR);
   const data = new StatusSiteData(options);
+  const build = options.buildWhenStale === true ? new StatusSiteBuild(files.root, app.log) : null;
+  statusSiteAuth(app, { authenticator: options.authenticator, metrics: options.metrics });
 
   const secure = (reply: FastifyReply) =>
-    reply.header('content-security-policy', CONTENT_SECURITY_POLICY).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
+    reply.header('content-security-policy', CONTENT_SECURITY_POLICY).header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin');
 
   app.get('/status', async (_request, reply) => reply.redirect(STATUS_PREFIX, 301));
 
-  app.get('/status/status.json', async (_request, reply) => {
+  // Pages, assets and the data the pages poll every 5 s: their request lines are debug, not info.
+  app.get('/status/status.json', QUIET_REQUEST_LOG, async (_request, reply) => {
     const text = await data.statusText();
     secure(reply).header('cache-control', 'no-store');
     if (text === null) return reply.status(404).type('application/json').send({ error: 'not_found', message: 'The reconciler has not written status.json yet; it does after its first reconcile.' });
     return reply.type('application/json; charset=utf-8').send(text);
   });
 
-  app.get('/status/data.json', async (request, reply) => {
+  app.get('/status/data.json', QUIET_REQUEST_LOG, async (request, reply) => {
     secure(reply).header('cache-control', 'no-store');
     try {
       return reply.type('application/json; charset=utf-8').send(JSON.stringify(await data.data()));
@@ -52,7 +66,7 @@ export const statusSite: FastifyPluginAsync<StatusSiteOptions> = async (app, opt
     }
   });
 
-  app.get('/status/tools/:file', async (request, reply) => {
+  app.get('/status/tools/:file', QUIET_REQUEST_LOG, async (request, reply) => {
     const file = (request.params as { file: string }).file;
     secure(reply).header('cache-control', 'no-store');
     const id = /^([a-z][a-z0-9_]*)\.json$/.exec(file)?.[1];
@@ -67,11 +81,24 @@ export const statusSite: FastifyPluginAsync<StatusSiteOptions> = async (app, opt
     }
   });
 
-  app.get('/status/*', async (request, reply) => {
+  app.get('/status/*', QUIET_REQUEST_LOG, async (request, reply) => {
     const relative = (request.params as { '*': string })['*'] ?? '';
     secure(reply);
     const file = await files.read(relative);
     if (file) return reply.header('cache-control', file.cacheControl).type(file.contentType).send(file.body);
+    const state = build?.state;
+    if (state?.phase === 'building')
+      return reply
+        .status(503)
+        .header('retry-after', String(BUILDING_RETRY_S))
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(buildingPage());
+    if (state?.phase === 'failed')
+      return reply
+        .status(503)
+        .type('text/plain; charset=utf-8')
+        .send(`The status site could not be built (${state.detail}). Run \`npm run build -w site\` to see why, then restart or reload. Its data is at /status/data.json.`);
     if (!(await files.isBuilt()))
       return reply
         .status(503)
@@ -80,3 +107,26 @@ export const statusSite: FastifyPluginAsync<StatusSiteOptions> = async (app, opt
     return reply.status(404).type('text/plain; charset=utf-8').send(`No page ${STATUS_PREFIX}${relative}. Start at ${STATUS_PREFIX}.`);
   });
 };
+
+const BUILDING_RETRY_S = 3;
+
+// Reloads itself by a meta refresh: the site's CSP allows no inline script.
+function buildingPage(): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="${BUILDING_RETRY_S}">
+<title>Building · mcpbox status</title>
+<style>:root { color-scheme: light dark; font-family: system-ui, sans-serif; } body { max-width: 32rem; margin: 3rem auto; padding: 0 1rem; }</style>
+</head>
+<body>
+<main>
+<h1>The status site is being built</h1>
+<p>This happens once, on the first start (a few seconds). This page reloads by itself; its data is already at <a href="${STATUS_PREFIX}data.json">data.json</a>.</p>
+</main>
+</body>
+</html>
+`;
+}

@@ -39,13 +39,15 @@ export function register(program: Command): void {
         '  MCPBOX_ENCRYPTION_KEY 64 hex chars for secrets at rest (default: generated <data dir>/secret.key)',
         '  MCPBOX_RATE_LIMIT_PER_MINUTE, MCPBOX_MAX_ARGUMENT_BYTES, MCPBOX_MAX_CONCURRENT_PER_SERVER,',
         '  MCPBOX_MAX_QUEUED_PER_SERVER, MCPBOX_LOG_RETENTION_DAYS, MCPBOX_LOG_MAX_ENTRIES, MCPBOX_SHUTDOWN_GRACE_MS',
-        '  LOG_LEVEL             fatal|error|warn|info|debug|trace|silent (default info; JSON lines on stdout)',
+        '  MCPBOX_SITE_DIR       the built status site (default site/dist; built there on start when missing or stale)',
+        '  LOG_LEVEL             fatal|error|warn|info|debug|trace|silent (default info; on stdout)',
+        '  LOG_FORMAT            json | pretty (default: readable lines on a terminal, JSON lines otherwise)',
       ].join('\n'),
     )
     .action(async () => {
       const config = loadConfig();
       const term = createTerminal();
-      const logger = createLogger(config.logLevel);
+      const logger = createLogger(config.logLevel, 'stdout', config.logFormat);
       // One gateway per data dir: a second `up` refuses before touching the store or the repo.
       let lock: DataDirLock;
       try {
@@ -63,7 +65,8 @@ export function register(program: Command): void {
           throw new CliError(err instanceof Error ? err.message : String(err));
         });
         runtime = composed.runtime;
-        gateway = await createGateway({ ...composed.options, localOperatorToken });
+        // A fresh checkout has no built status site yet: it is built in the background on first start.
+        gateway = await createGateway({ ...composed.options, localOperatorToken, statusSite: { siteDir: config.siteDir, buildWhenStale: true } });
         url = await gateway.listen().catch((err: unknown) => {
           const code = (err as { code?: string }).code;
           if (code === 'EADDRINUSE') throw new CliError(`port ${config.port} on ${config.host} is already in use; stop the other process or set MCPBOX_PORT`);
@@ -82,7 +85,7 @@ export function register(program: Command): void {
       // while the first revision is being applied.
       await runtime.start();
       const { color } = term;
-      // The banner goes to stderr: stdout carries the JSON log lines.
+      // The banner goes to stderr: stdout carries the log lines.
       term.err(`${color.bold('mcpbox')} is serving MCP at ${color.cyan(url)}`);
       term.err(`tools repo: ${config.remote === null ? config.repo : `${config.remote.repoUrl} (${config.remote.kind}; mirror ${config.repo})`}`);
       term.err('connect a client, e.g. in its MCP config:');
