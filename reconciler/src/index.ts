@@ -10,7 +10,7 @@ export { ReconcileError } from './errors.ts';
 export type { ReconcileFailureCode } from './errors.ts';
 export { readStatus, STATUS_FILE } from './status-store.ts';
 export { ReconcilerStatusSchema } from './status.ts';
-export type { ReconcilerStatus, Condition, StatusError, HistoryEntry } from './status.ts';
+export type { ReconcilerStatus, Condition, StatusError, ReconcileHistoryEntry } from './status.ts';
 export { DEFAULT_RETRY_POLICY } from './retry-policy.ts';
 export type { RetryPolicy } from './retry-policy.ts';
 export { checkToolImports, findImportSites, isModuleAllowed, allowedModules } from './module-policy.ts';

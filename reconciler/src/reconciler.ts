@@ -16,7 +16,7 @@ import { DEFAULT_RETRY_POLICY, jittered, retryDelay } from './retry-policy.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import type { RevisionSource } from './revision-source.ts';
 import { withCondition } from './status.ts';
-import type { HistoryEntry, HistoryResult, ReconcilerStatus } from './status.ts';
+import type { ReconcileHistoryEntry, HistoryResult, ReconcilerStatus } from './status.ts';
 import { StatusStore } from './status-store.ts';
 import { SwappableRegistry } from './swappable-registry.ts';
 import { ToolAnalyzer } from './tool-analyzer.ts';
@@ -452,7 +452,7 @@ export class Reconciler {
 
   // ── status bookkeeping ────────────────────────────────────────────────────────────────────
 
-  #save(status: ReconcilerStatus, entry?: HistoryEntry): void {
+  #save(status: ReconcilerStatus, entry?: ReconcileHistoryEntry): void {
     const next = { ...status, updatedAt: new Date().toISOString() };
     try {
       this.#status = this.#statusStore.save(next, entry);
@@ -475,7 +475,7 @@ export class Reconciler {
     return sets.reduce((conditions, [type, status, reason, message]) => withCondition(conditions, type, status, reason, message, now), this.#status.conditions);
   }
 
-  #historyEntry(revision: string | null, digest: string | null, durationMs: number, result: HistoryResult, message?: string): HistoryEntry {
+  #historyEntry(revision: string | null, digest: string | null, durationMs: number, result: HistoryResult, message?: string): ReconcileHistoryEntry {
     return {
       revision: revision ?? '(unresolved)',
       digest,

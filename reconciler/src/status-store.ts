@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ReconcilerStatusRepository, STATE_DB_FILE, openStateStore } from '@mcpbox/core';
 import type { HistoryRecord, StateStore } from '@mcpbox/core';
 import { HISTORY_SHOWN, ReconcilerStatusSchema, initialStatus } from './status.ts';
-import type { HistoryEntry, ReconcilerStatus } from './status.ts';
+import type { ReconcileHistoryEntry, ReconcilerStatus } from './status.ts';
 
 export const STATUS_FILE = 'status.json';
 
@@ -26,7 +26,7 @@ export class StatusStore {
   }
 
   /** Persist the status (and a history entry), then refresh status.json. Returns the saved value. */
-  save(status: ReconcilerStatus, entry?: HistoryEntry): ReconcilerStatus {
+  save(status: ReconcilerStatus, entry?: ReconcileHistoryEntry): ReconcilerStatus {
     const history: HistoryRecord | undefined = entry && { ...entry };
     const withHistory: ReconcilerStatus = entry
       ? { ...status, history: [entry, ...status.history].slice(0, HISTORY_SHOWN) }

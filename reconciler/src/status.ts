@@ -26,7 +26,7 @@ export type StatusError = z.infer<typeof StatusErrorSchema>;
 export const HISTORY_RESULTS = ['applied', 'unchanged', 'invalid', 'refused', 'failed'] as const;
 export type HistoryResult = (typeof HISTORY_RESULTS)[number];
 
-export const HistoryEntrySchema = z.object({
+export const ReconcileHistoryEntrySchema = z.object({
   revision: z.string(),
   digest: z.string().nullable(),
   duration_ms: z.number(),
@@ -34,7 +34,7 @@ export const HistoryEntrySchema = z.object({
   message: z.string().optional(),
   at: z.string(),
 });
-export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+export type ReconcileHistoryEntry = z.infer<typeof ReconcileHistoryEntrySchema>;
 
 export const ReconcilerStatusSchema = z.object({
   observedRevision: z.string().nullable(),
@@ -46,7 +46,7 @@ export const ReconcilerStatusSchema = z.object({
   suspended: z.boolean(),
   conditions: z.array(ConditionSchema),
   errors: z.array(StatusErrorSchema),
-  history: z.array(HistoryEntrySchema),
+  history: z.array(ReconcileHistoryEntrySchema),
   /** Set while transient failures are being retried with backoff. */
   retry: z.object({ attempt: z.number().int(), nextAttemptAt: z.string().nullable() }).nullable(),
   /** A revision that failed validation (or was refused): never retried automatically. */

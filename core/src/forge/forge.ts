@@ -5,7 +5,7 @@
 // AdminForge, which only the admin's CLI constructs.
 import * as z from 'zod';
 import type { RepoFile } from '../format/model.ts';
-import type { Identity } from '../git/validate.ts';
+import type { GitIdentity } from '../git/validate.ts';
 import type { RepoMirror } from '../repo/mirror.ts';
 
 export const IdentitySchema = z.object({
@@ -75,7 +75,7 @@ export interface CommitChangesRequest {
   branch: string;
   changes: FileChangeInput[];
   message: string;
-  author?: Identity;
+  author?: GitIdentity;
   trailers?: Record<string, string>;
   /** The head the change was based on; the commit is refused (conflict) if the branch moved. */
   expectedHead?: string;
@@ -104,15 +104,15 @@ export interface BranchForge {
   /** Every file of a branch or commit (main included: reading is always allowed). */
   readFiles(input: { ref: string }): Promise<{ commit: string; files: RepoFile[] }>;
   commitChanges(input: CommitChangesRequest): Promise<CommitChangesResponse>;
-  openPullRequest(input: { branch: string; title: string; body: string; kind?: string; author?: Identity }): Promise<PullRequest>;
+  openPullRequest(input: { branch: string; title: string; body: string; kind?: string; author?: GitIdentity }): Promise<PullRequest>;
   listPullRequests(input?: { state?: PullRequestState | 'all'; branch?: string }): Promise<PullRequest[]>;
   getPullRequest(input: { number: number }): Promise<PullRequest>;
-  commentPullRequest(input: { number: number; body: string; author?: Identity }): Promise<PullRequest>;
-  closePullRequest(input: { number: number; reason: string; author?: Identity }): Promise<PullRequest>;
+  commentPullRequest(input: { number: number; body: string; author?: GitIdentity }): Promise<PullRequest>;
+  closePullRequest(input: { number: number; reason: string; author?: GitIdentity }): Promise<PullRequest>;
   setCommitStatus(input: { sha: string; context: string; state: CommitStatus['state']; description?: string; targetUrl?: string }): Promise<CommitStatus>;
   listCommitStatuses(input: { sha: string }): Promise<CommitStatus[]>;
   /** Puts a revert of a commit (or a merged PR) on a new branch, ready for a pull request. */
-  proposeRevert(input: { commitOrPr: string | number; branch?: string; author?: Identity }): Promise<RevertResponse>;
+  proposeRevert(input: { commitOrPr: string | number; branch?: string; author?: GitIdentity }): Promise<RevertResponse>;
 }
 
 export interface AdminForge extends BranchForge {

@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import type { RefWriter } from '../git/commit-changes.ts';
 import { tryResolveCommit } from '../git/resolve.ts';
-import { branchRef, type Identity } from '../git/validate.ts';
+import { branchRef, type GitIdentity } from '../git/validate.ts';
 import { ForgeError } from './errors.ts';
 import type { PullRecord, PullRequest } from './forge.ts';
 import { PullStore, type PullSnapshot } from './pull-store.ts';
@@ -14,7 +14,7 @@ export interface LocalForgeContext {
   scope: WriteScope;
   writeRefs: RefWriter;
   /** Who the forge acts as: committer of every commit, and author when a call names none. */
-  identity: Identity;
+  identity: GitIdentity;
   pulls: PullStore;
   now(): string;
 }

@@ -1,7 +1,7 @@
 // The local forge over the embedded bare repo. `createLocalBranchForge` is what the gateway gets:
 // its context carries a writer scoped to mcpbox/ branches and PR refs, and the object has no merge
 // or revert. `createLocalAdminForge` (the admin CLI) adds those, with a writer that may move main.
-import { assertIdentity, type Identity } from '../git/validate.ts';
+import { assertIdentity, type GitIdentity } from '../git/validate.ts';
 import type { AdminForge, BranchForge } from './forge.ts';
 import type { LocalForgeContext } from './local-context.ts';
 import { commentPullRequest } from './operations/comment-pull-request.ts';
@@ -25,7 +25,7 @@ import { scopedRefWriter, type WriteScope } from './ref-writer.ts';
 export interface LocalForgeOptions {
   gitDir: string;
   /** Committer of every commit the forge writes (and author when a call names none). */
-  identity: Identity;
+  identity: GitIdentity;
   /** Clock for record timestamps (ISO 8601). */
   now?: () => string;
 }

@@ -8,7 +8,7 @@ import { withRefLock } from '../git/ref-lock.ts';
 import { listTree, readBlobs } from '../git/read-tree.ts';
 import type { RefUpdate } from '../git/refs.ts';
 import { tryResolveCommit } from '../git/resolve.ts';
-import type { Identity } from '../git/validate.ts';
+import type { GitIdentity } from '../git/validate.ts';
 import { writeCommitObject, type FileWrite } from '../git/write-commit.ts';
 import { ForgeError } from './errors.ts';
 import { CommitStatusSchema, PullRecordSchema, type CommitStatus, type PullRecord } from './forge.ts';
@@ -88,9 +88,9 @@ export interface PullChange<T> {
 export class PullStore {
   readonly gitDir: string;
   private readonly writeRefs: RefWriter;
-  private readonly identity: Identity;
+  private readonly identity: GitIdentity;
 
-  constructor(gitDir: string, writeRefs: RefWriter, identity: Identity) {
+  constructor(gitDir: string, writeRefs: RefWriter, identity: GitIdentity) {
     this.gitDir = gitDir;
     this.writeRefs = writeRefs;
     this.identity = identity;

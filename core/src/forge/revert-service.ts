@@ -3,7 +3,7 @@
 import { isGitError } from '../git/errors.ts';
 import { revertTree } from '../git/merge.ts';
 import { commitSubject, resolveCommit } from '../git/resolve.ts';
-import type { Identity } from '../git/validate.ts';
+import type { GitIdentity } from '../git/validate.ts';
 import { commitTree } from '../git/write-commit.ts';
 import { ForgeError } from './errors.ts';
 import type { LocalForgeContext } from './local-context.ts';
@@ -28,7 +28,7 @@ export async function resolveRevertTarget(ctx: LocalForgeContext, commitOrPr: st
 }
 
 /** A commit on `head` undoing `target` (mainline 1 for merges: what the PR brought in). */
-export async function buildRevertCommit(ctx: LocalForgeContext, target: RevertTarget, head: string, author: Identity, message?: string): Promise<string> {
+export async function buildRevertCommit(ctx: LocalForgeContext, target: RevertTarget, head: string, author: GitIdentity, message?: string): Promise<string> {
   const { tree } = await revertTree(ctx.gitDir, target.commit, head);
   const trailers: Record<string, string> = { 'Mcpbox-Reverts': target.commit };
   if (target.pull !== undefined) trailers['Mcpbox-Pull-Request'] = String(target.pull);

@@ -8,7 +8,7 @@ import { GitError, isGitError } from './errors.ts';
 import { withRefLock } from './ref-lock.ts';
 import type { RefUpdate } from './refs.ts';
 import { tryResolveCommit } from './resolve.ts';
-import { assertRefName, assertSha, type Identity } from './validate.ts';
+import { assertRefName, assertSha, type GitIdentity } from './validate.ts';
 import { writeCommitObject, type CommitMessage, type FileWrite } from './write-commit.ts';
 
 /** Moves refs atomically with CAS; the forge passes a writer restricted to the refs it may move. */
@@ -17,8 +17,8 @@ export type RefWriter = (updates: RefUpdate[], reason: string) => Promise<void>;
 export interface CommitChangesInput extends CommitMessage {
   ref: string;
   changes: FileWrite[];
-  author: Identity;
-  committer: Identity;
+  author: GitIdentity;
+  committer: GitIdentity;
   /** The head the change was based on; null means the ref must not exist yet (a root commit). */
   expectedHead?: string | null;
   /** Extra ref updates published in the same transaction (e.g. a metadata record). */

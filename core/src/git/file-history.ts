@@ -3,7 +3,7 @@
 import { runGit } from './runner.ts';
 import { assertRepoPath, assertRevision } from './validate.ts';
 
-export interface HistoryEntry {
+export interface FileCommit {
   commit: string;
   author: string;
   email: string;
@@ -11,12 +11,12 @@ export interface HistoryEntry {
   message: string;
 }
 
-export async function fileHistory(gitDir: string, paths: string | string[], rev = 'refs/heads/main', options: { limit?: number } = {}): Promise<HistoryEntry[]> {
+export async function fileHistory(gitDir: string, paths: string | string[], rev = 'refs/heads/main', options: { limit?: number } = {}): Promise<FileCommit[]> {
   assertRevision(rev);
   const list = (Array.isArray(paths) ? paths : [paths]).map((p) => assertRepoPath(p));
   const limit = options.limit === undefined ? [] : [`--max-count=${Math.max(1, Math.floor(options.limit))}`];
   const { stdout } = await runGit(gitDir, ['--literal-pathspecs', 'log', '-z', '--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%B', ...limit, '--end-of-options', rev, '--', ...list]);
-  const entries: HistoryEntry[] = [];
+  const entries: FileCommit[] = [];
   for (const record of stdout.toString('utf8').split('\0')) {
     if (record === '') continue;
     const fields = record.split('\x1f');

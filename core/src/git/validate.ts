@@ -91,12 +91,12 @@ export function assertRepoPath(path: string): string {
 }
 
 /** A person's identity as git records it; no angle brackets or newlines that would forge headers. */
-export interface Identity {
+export interface GitIdentity {
   name: string;
   email: string;
 }
 
-export function assertIdentity(who: Identity, role = 'author'): Identity {
+export function assertIdentity(who: GitIdentity, role = 'author'): GitIdentity {
   const bad = (v: unknown) => typeof v !== 'string' || v.trim() === '' || /[<>\n\r\0]/.test(v) || v.length > 200;
   if (who === null || typeof who !== 'object' || bad(who.name) || bad(who.email)) {
     throw new GitError('invalid_argument', `The ${role} identity must have a non-empty name and email without "<", ">" or line breaks.`);

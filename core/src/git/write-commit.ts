@@ -4,7 +4,7 @@
 // ends, so fast-import writes no ref: the caller publishes the commit with a CAS `updateRefs`.
 import { GitError } from './errors.ts';
 import { runGit } from './runner.ts';
-import { assertIdentity, assertRepoPath, assertSha, type Identity } from './validate.ts';
+import { assertIdentity, assertRepoPath, assertSha, type GitIdentity } from './validate.ts';
 
 export interface FileWrite {
   path: string;
@@ -21,8 +21,8 @@ export interface CommitMessage {
 export interface CommitObjectInput extends CommitMessage {
   parent: string | null;
   changes: FileWrite[];
-  author: Identity;
-  committer: Identity;
+  author: GitIdentity;
+  committer: GitIdentity;
   /** Seconds since the epoch; defaults to now. */
   time?: number;
 }
@@ -48,7 +48,7 @@ export function composeMessage({ message, trailers }: CommitMessage): string {
   return text + '\n';
 }
 
-function identityLine(kind: 'author' | 'committer', who: Identity, time: number): string {
+function identityLine(kind: 'author' | 'committer', who: GitIdentity, time: number): string {
   const { name, email } = assertIdentity(who, kind);
   return `${kind} ${name} <${email}> ${time} +0000\n`;
 }
@@ -91,7 +91,7 @@ export async function writeCommitObject(gitDir: string, input: CommitObjectInput
 /** A commit with an explicit tree and parents (merges, reverts); returns its id. */
 export async function commitTree(
   gitDir: string,
-  input: CommitMessage & { tree: string; parents: string[]; author: Identity; committer: Identity },
+  input: CommitMessage & { tree: string; parents: string[]; author: GitIdentity; committer: GitIdentity },
 ): Promise<string> {
   const author = assertIdentity(input.author, 'author');
   const committer = assertIdentity(input.committer, 'committer');

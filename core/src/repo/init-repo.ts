@@ -8,7 +8,7 @@ import { GitError } from '../git/errors.ts';
 import { updateRefs } from '../git/refs.ts';
 import { tryResolveCommit } from '../git/resolve.ts';
 import { runGit } from '../git/runner.ts';
-import type { Identity } from '../git/validate.ts';
+import type { GitIdentity } from '../git/validate.ts';
 import { writeCommitObject, type FileWrite } from '../git/write-commit.ts';
 
 export interface InitRepoResult {
@@ -41,7 +41,7 @@ async function isRepository(dir: string): Promise<boolean> {
   return code === 0;
 }
 
-export async function initRepo(gitDirInput: string, templateDir: string, identity: Identity): Promise<InitRepoResult> {
+export async function initRepo(gitDirInput: string, templateDir: string, identity: GitIdentity): Promise<InitRepoResult> {
   const gitDir = resolve(gitDirInput);
   if (existsSync(gitDir)) {
     if (await isRepository(gitDir)) return { gitDir, created: false, main: await tryResolveCommit(gitDir, 'refs/heads/main'), files: 0 };

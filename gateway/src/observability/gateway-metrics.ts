@@ -2,7 +2,7 @@
 // tests). Tool calls are counted where they are run; the sandbox, the reconciler and the registry
 // are read or sampled at scrape time, so none of them needs to know about metrics.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { HistoryEntry, LiveRegistry, ReconcilerStatus } from '@mcpbox/reconciler';
+import type { ReconcileHistoryEntry, LiveRegistry, ReconcilerStatus } from '@mcpbox/reconciler';
 
 export interface SandboxLogLike {
   debug(obj: object, msg: string): void;
@@ -68,7 +68,7 @@ export class GatewayMetrics {
     // Reconcile history is read at scrape time; entries not seen before are counted once. The counter
     // is collected before the histogram below, so both reflect the same reading.
     const status = sources.reconcilerStatus;
-    const observeHistory = (history: readonly HistoryEntry[]) => this.observeHistory(history);
+    const observeHistory = (history: readonly ReconcileHistoryEntry[]) => this.observeHistory(history);
     this.reconciles = new Counter({
       name: 'mcpbox_reconciles_total',
       help: 'Reconcile attempts by result.',
@@ -105,7 +105,7 @@ export class GatewayMetrics {
     });
   }
 
-  private observeHistory(history: readonly HistoryEntry[]): void {
+  private observeHistory(history: readonly ReconcileHistoryEntry[]): void {
     const fresh = history.filter((h) => h.at > this.#lastHistoryAt);
     for (const h of fresh) {
       this.reconciles.inc({ result: h.result });

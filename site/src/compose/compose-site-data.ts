@@ -2,7 +2,7 @@
 // reconciler status (why they differ), pull requests (what is asked) and call figures (how tools
 // behave). Git reads are cached per revision, highlighting per blob, so a request after the first
 // for a revision costs a PR listing and a status read.
-import { commitSubject, readDesiredState, type DesiredState, type HistoryEntry, type PullRequest, type ServerSpec, type ToolSpec } from '@mcpbox/core';
+import { commitSubject, readDesiredState, type DesiredState, type FileCommit, type PullRequest, type ServerSpec, type ToolSpec } from '@mcpbox/core';
 import type { LiveRevision, ReconcilerStatus } from '@mcpbox/reconciler';
 import { SAFE_MODULES } from '@mcpbox/sandbox';
 import type { SiteCalls, SiteData, SiteError, SiteLinks, SiteOverview, SitePolicy, SiteServer, SiteTool, SiteToolSummary } from '../model.ts';
@@ -38,7 +38,7 @@ export class SiteDataComposer {
   readonly #links: SiteLinks;
   readonly #highlighter = new CodeHighlighter();
   readonly #membership: PullMembership;
-  #main: { revision: string; state: Promise<DesiredState>; versions: Promise<Map<string, HistoryEntry[]>> } | null = null;
+  #main: { revision: string; state: Promise<DesiredState>; versions: Promise<Map<string, FileCommit[]>> } | null = null;
   readonly #subjects = new Map<string, Promise<string>>();
 
   constructor(options: SiteComposerOptions) {
@@ -69,7 +69,7 @@ export class SiteDataComposer {
   /** One tool in full for its page (tools/<id>.json); null when main (or the live revision) has no such tool. */
   async composeTool(sources: SiteSources, id: string): Promise<SiteTool | null> {
     const main = sources.mainRevision ? this.#mainOf(sources.mainRevision) : null;
-    const [mainState, versions, pullOf] = await Promise.all([main?.state ?? null, main?.versions ?? new Map<string, HistoryEntry[]>(), this.#membership.byCommit(sources.pulls)]);
+    const [mainState, versions, pullOf] = await Promise.all([main?.state ?? null, main?.versions ?? new Map<string, FileCommit[]>(), this.#membership.byCommit(sources.pulls)]);
     const desired = mainState ?? sources.live?.state ?? null;
     const found = desired ? toolSpecs(desired).find(({ spec }) => spec.id === id) : undefined;
     if (!desired || !found) return null;

@@ -1,15 +1,15 @@
 // Versions of every tool of a revision from one `git log` (instead of one per tool), and which
 // pull request brought each commit: a PR's head, or any commit a merged PR's merge brought in.
-import { classifyPath, runGit, toolId, type HistoryEntry } from '@mcpbox/core';
+import { classifyPath, runGit, toolId, type FileCommit } from '@mcpbox/core';
 import type { PullRequest } from '@mcpbox/core';
 
 const LOG_LIMIT = 5000;
 export const VERSIONS_SHOWN = 20;
 
 /** Versions by tool id ("<server>__<tool>"), newest first, at most VERSIONS_SHOWN each. */
-export async function toolVersions(gitDir: string, revision: string): Promise<Map<string, HistoryEntry[]>> {
+export async function toolVersions(gitDir: string, revision: string): Promise<Map<string, FileCommit[]>> {
   const { stdout } = await runGit(gitDir, ['log', `--max-count=${LOG_LIMIT}`, '--no-renames', '--name-only', '--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s', '--end-of-options', revision, '--', 'servers']);
-  const byTool = new Map<string, HistoryEntry[]>();
+  const byTool = new Map<string, FileCommit[]>();
   for (const record of stdout.toString('utf8').split('\x1e')) {
     if (record.trim() === '') continue;
     const [header = '', ...paths] = record.split('\n');

@@ -3,10 +3,10 @@
 // MCPBOX_ADMIN_NAME / MCPBOX_ADMIN_EMAIL, else the login name.
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { createLocalAdminForge, ForgeError, GitError, type AdminForge, type Identity } from '@mcpbox/core';
+import { createLocalAdminForge, ForgeError, GitError, type AdminForge, type GitIdentity } from '@mcpbox/core';
 import type { GatewayConfig } from '../../config/index.ts';
 
-export function adminIdentity(env: NodeJS.ProcessEnv = process.env): Identity {
+export function adminIdentity(env: NodeJS.ProcessEnv = process.env): GitIdentity {
   let login = 'admin';
   try {
     login = userInfo().username.replace(/[^A-Za-z0-9._-]/g, '') || 'admin';
@@ -22,7 +22,7 @@ export class AdminForgeUnavailable extends Error {
   readonly code = 'repo_missing';
 }
 
-export function openAdminForge(config: Pick<GatewayConfig, 'repo'> & Partial<Pick<GatewayConfig, 'remote'>>, identity: Identity = adminIdentity()): AdminForge {
+export function openAdminForge(config: Pick<GatewayConfig, 'repo'> & Partial<Pick<GatewayConfig, 'remote'>>, identity: GitIdentity = adminIdentity()): AdminForge {
   // With a remote forge, config.repo is only a mirror: a merge there would be overwritten by the next fetch.
   if (config.remote) {
     throw new AdminForgeUnavailable(`the tools repo is on ${config.remote.kind} (${config.remote.repoUrl}): review, merge and revert pull requests there; mcpbox pr and mcpbox revert work on the embedded local forge only`);
