@@ -2,7 +2,7 @@
 export { GitError, isGitError, type GitErrorCode } from './errors.ts';
 export { runGit, type GitRunOptions, type GitRunResult } from './runner.ts';
 export { assertRefName, assertRepoPath, assertRevision, assertSha, assertIdentity, branchRef, isSha, ZERO_SHA, type GitIdentity } from './validate.ts';
-export { resolveCommit, tryResolveCommit, commitParents, commitSubject, isAncestor } from './resolve.ts';
+export { resolveCommit, tryResolveCommit, commitParents, commitSubject, committedAt, isAncestor } from './resolve.ts';
 export { readTree, listTree, readBlobs, type TreeEntry } from './read-tree.ts';
 export { diffTree, type FileChange, type ChangeStatus } from './diff-tree.ts';
 export { fileHistory, type FileCommit } from './file-history.ts';

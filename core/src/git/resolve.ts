@@ -38,3 +38,10 @@ export async function commitSubject(gitDir: string, commit: string): Promise<str
   const { stdout } = await runGit(gitDir, ['show', '-s', '--format=%s', '--end-of-options', commit]);
   return stdout.toString('utf8').trim();
 }
+
+/** When `commit` was committed: its committer time, in seconds since the epoch. */
+export async function committedAt(gitDir: string, commit: string): Promise<number> {
+  assertRevision(commit);
+  const { stdout } = await runGit(gitDir, ['show', '-s', '--format=%ct', '--end-of-options', commit]);
+  return Number(stdout.toString('utf8').trim());
+}
