@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { lockDataDir } from '../src/app/data-dir-lock.ts';
 import { call } from './changes/change-fixture.ts';
 import { descendants, isAlive, newDataDir, startGatewayProcess, type GatewayProcess } from './ops/gateway-process.ts';
 import { BIN, childEnv, exited, freePort, runCli } from './support/cli-process.ts';
@@ -204,4 +205,24 @@ describe('mcpbox stdio with a stale gateway.json', () => {
       await exited(next.child, 60_000);
     }
   }, 300_000);
+
+  it('waits while a gateway holds the data dir without a record yet (still starting), then serves embedded when it goes away', async () => {
+    const dataDir = await newDataDir();
+    const starting = lockDataDir(dataDir);
+    const { client, transport, stderr } = stdioClient(dataDir, 'legacy', 'waiting');
+    const connected = client.connect(transport);
+    try {
+      await until('stdio to wait for the starting gateway', () => /a gateway is starting on this data dir; waiting for it to bind/.test(stderr()));
+      expect(existsSync(join(dataDir, 'state.db'))).toBe(false);
+    } finally {
+      starting.release();
+    }
+    await connected;
+    try {
+      await until('the template tool to go live in the embedded runtime', async () => (await names(client)).includes('examples__text_stats'));
+      expect(stderr()).not.toMatch(/bridging stdio/);
+    } finally {
+      await client.close();
+    }
+  }, 180_000);
 });

@@ -2,7 +2,7 @@
 // long as it runs. The lock is SQLite's (node:sqlite, already the state store's engine): an open
 // EXCLUSIVE transaction is a kernel file lock, so it is released when the process ends however it
 // ends (kill -9 included) and a pid that was reused can never keep it; nothing stale to clean up.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { findRunningGateway } from './running-gateway.ts';
@@ -32,11 +32,13 @@ export interface DataDirLock {
 }
 
 const SQLITE_BUSY = 5;
+// A `mcpbox stdio` probing the lock holds it (shared) for an instant; `up` waits that out.
+const LOCK_WAIT_MS = 1_000;
 
 /** Takes the data dir for this process, or throws DataDirInUse naming the gateway that has it. */
 export function lockDataDir(dataDir: string): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
-  const db = new DatabaseSync(join(dataDir, DATA_DIR_LOCK_FILE), { timeout: 0 });
+  const db = new DatabaseSync(join(dataDir, DATA_DIR_LOCK_FILE), { timeout: LOCK_WAIT_MS });
   try {
     db.exec('PRAGMA locking_mode = EXCLUSIVE');
     db.exec('BEGIN EXCLUSIVE');
@@ -54,4 +56,22 @@ export function lockDataDir(dataDir: string): DataDirLock {
       db.close();
     },
   };
+}
+
+/** Whether a gateway holds the data dir now (a momentary shared read of the lock file; takes nothing). */
+export function isDataDirLocked(dataDir: string): boolean {
+  const path = join(dataDir, DATA_DIR_LOCK_FILE);
+  if (!existsSync(path)) return false;
+  const db = new DatabaseSync(path, { timeout: 0 });
+  try {
+    db.exec('BEGIN');
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    db.exec('COMMIT');
+    return false;
+  } catch (err) {
+    if ((err as { errcode?: number }).errcode === SQLITE_BUSY) return true;
+    throw err;
+  } finally {
+    db.close();
+  }
 }
