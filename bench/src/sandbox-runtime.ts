@@ -35,7 +35,7 @@ function rssMiB(pid: number): number {
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpbox-bench-sandbox-'));
 let sandbox: SandboxPool = createSandbox({ dataDir, graceMs: 300, log: { debug() {}, info() {}, warn() {}, error() {} } });
 const run = (server: string, code: string, args: Record<string, unknown> = {}, timeoutMs?: number) =>
-  sandbox.run({ server, tool: 'bench', code, args, policy, timeoutMs });
+  sandbox.run({ server, domain: { kind: 'live' }, tool: 'bench', code, args, policy, timeoutMs });
 const out: Record<string, unknown> = { cores: os.cpus().length, loadavg: os.loadavg().map((l) => Math.round(l * 10) / 10) };
 
 try {
@@ -49,7 +49,7 @@ try {
   const coldPool = createSandbox({ dataDir, warmChild: false, spareWorker: false, log: { debug() {}, info() {}, warn() {}, error() {} } });
   const spawned: number[] = [];
   for (let i = 0; i < 5; i++) {
-    spawned.push(await time(() => coldPool.run({ server: `spawn${i}`, tool: 'bench', code: trivial, args: { x: 1 }, policy })));
+    spawned.push(await time(() => coldPool.run({ domain: { kind: 'live' }, server: `spawn${i}`, tool: 'bench', code: trivial, args: { x: 1 }, policy })));
     await coldPool.stop(`spawn${i}`);
   }
   await coldPool.close();

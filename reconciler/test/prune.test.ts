@@ -37,7 +37,7 @@ describe('prune', () => {
       expect([...live.tools.keys()].sort()).toEqual(['alpha__one', 'beta__two']);
       for (const id of ['alpha__one', 'beta__two']) {
         const tool = live.tools.get(id)!;
-        const result = await sandbox.run({ server: tool.server, tool: tool.name, code: tool.code, args: { text: 'abc' }, policy: { allowedModules: [], grants: [] } });
+        const result = await sandbox.run({ domain: { kind: 'live' }, server: tool.server, tool: tool.name, code: tool.code, args: { text: 'abc' }, policy: { allowedModules: [], grants: [] } });
         expect(result.result).toEqual({ n: 3 });
       }
       expect(Object.keys(sandbox.livePids())).toEqual(expect.arrayContaining(['alpha', 'beta']));

@@ -38,20 +38,30 @@ export interface RunPolicy {
   grants: Array<{ host: string; port?: number }>; // this server's network grants on main
 }
 
+/**
+ * Which interpreter may run a request. `live`: reviewed code on main, may carry the server's secrets,
+ * served by the server's one live child. `draft`: unreviewed code of `branch` (a test), never given
+ * secrets (the sandbox refuses a draft request that carries any), served by a child of its own per
+ * (server, branch) that never serves live calls, another branch or another server. `head` (the
+ * branch's commit) lets the sandbox replace that child when the branch moves.
+ */
+export type RunDomain = { kind: 'live' } | { kind: 'draft'; branch: string; head?: string };
+
 export interface RunRequest {
-  server: string; // trust domain: one child process per server
+  server: string; // the MCP server the code belongs to; with `domain`, picks the child
+  domain: RunDomain;
   tool: string; // tool name (for messages and logs)
   code: string;
   args: Record<string, unknown>;
   timeoutMs?: number; // default 30 s, at most 300 s
-  secrets?: Record<string, string>; // this server's secret values; only ever sent to this server's child
+  secrets?: Record<string, string>; // this server's secret values; live domain only, only ever sent to this server's live child
   policy: RunPolicy;
 }
 
 export interface Sandbox {
   analyze(code: string): Promise<Analysis>;
   run(req: RunRequest): Promise<RunResult>;
-  /** Runtime switches (start is otherwise lazy on first call). */
+  /** Runtime switches (start is otherwise lazy on first call): start the live child; stop the live and draft children. */
   start(server: string): Promise<void>;
   stop(server: string): Promise<void>;
   /** Stop every child; no process is left behind. */

@@ -1,7 +1,7 @@
 export * from './contract.ts';
 export { SAFE_MODULES } from './policy/safe-modules.ts';
 export * from './network/index.ts';
-export { createSandbox, SandboxInputError, SandboxClosedError, type SandboxPool } from './pool/sandbox-pool.ts';
+export { createSandbox, SandboxInputError, SandboxClosedError, SandboxBusyError, type SandboxPool } from './pool/sandbox-pool.ts';
 export type { SandboxOptions, SandboxLog, HttpBridgeLike } from './pool/options.ts';
 export { SandboxStartError } from './pool/sandbox-child.ts';
 export { SnapshotBuildError, ensureSnapshot } from './snapshot/snapshot-cache.ts';

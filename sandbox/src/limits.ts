@@ -26,7 +26,16 @@ export const MAX_CODE_CHARS = 200_000;
 export const ANALYZE_CHUNK = 200;
 
 export const DEFAULT_IDLE_MS = 5 * 60_000;
+/** Children serving calls, live and draft together (the analysis child and the one warm child are extra). */
 export const DEFAULT_MAX_INSTANCES = 16;
+/** Of those, children running draft tests (unreviewed code); capped apart so drafts cannot crowd out live servers. */
+export const DEFAULT_MAX_DRAFT_INSTANCES = 2;
+/** A draft child with no test for this long is stopped (drafts are tried in bursts, then left). */
+export const DEFAULT_DRAFT_IDLE_MS = 60_000;
+/** A draft child is replaced by a fresh one after this many tests (and whenever its branch head moves). */
+export const DRAFT_CALLS_PER_CHILD = 20;
+/** At the cap with nothing idle to stop, a call that needs a new child waits this long for one, then is refused as busy. */
+export const DEFAULT_BUSY_WAIT_MS = 2_000;
 /** Time allowed for a child to load Pyodide from the snapshot and report ready. */
 export const CHILD_START_TIMEOUT_MS = 30_000;
 

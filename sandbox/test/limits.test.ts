@@ -180,7 +180,7 @@ describe('pool lifecycle', () => {
     expect(pids.length).toBeGreaterThanOrEqual(2);
     await s.close();
     for (const pid of pids) expect(processAlive(pid)).toBe(false);
-    await expect(s.sandbox.run({ server: 'x', tool: 't', code: 'x', args: {}, policy: { allowedModules: [], grants: [] } }))
+    await expect(s.sandbox.run({ domain: { kind: 'live' }, server: 'x', tool: 't', code: 'x', args: {}, policy: { allowedModules: [], grants: [] } }))
       .rejects.toMatchObject({ code: 'sandbox_closed' });
   });
 });

@@ -166,7 +166,7 @@ describe('lifecycle', () => {
   });
 
   it('rejects a malformed request with a typed error naming the field', async () => {
-    await expect(t.sandbox.run({ server: '', tool: 't', code: '', args: {}, policy: { allowedModules: [], grants: [] } }))
+    await expect(t.sandbox.run({ domain: { kind: 'live' }, server: '', tool: 't', code: '', args: {}, policy: { allowedModules: [], grants: [] } }))
       .rejects.toMatchObject({ code: 'sandbox_bad_input', message: expect.stringMatching(/server/) });
   });
 });

@@ -50,7 +50,7 @@ export function testSandbox(options: Partial<SandboxOptions> = {}): TestSandbox 
     log,
     dataDir,
     run: (server, code, extra = {}) =>
-      sandbox.run({ server, tool: 'probe', code, args: {}, policy: DEFAULT_POLICY, ...extra }),
+      sandbox.run({ server, domain: { kind: 'live' }, tool: 'probe', code, args: {}, policy: DEFAULT_POLICY, ...extra }),
     async close() {
       await sandbox.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

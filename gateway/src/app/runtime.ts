@@ -54,7 +54,10 @@ export function createRuntime(config: Pick<GatewayConfig, 'dataDir' | 'repo'> & 
   const bridgeLog = logger.child({ component: 'http-bridge' });
   // Tools reach the network only through this bridge, which applies main's grants and the SSRF guard.
   const httpBridge = createHttpBridge({ log: (event) => bridgeLog.info(event, 'tool http request') });
-  const sandbox = createSandbox({ dataDir: config.dataDir, log: metrics.tapSandboxLog(logger.child({ component: 'sandbox' })), httpBridge });
+  const sandbox = createSandbox({
+    dataDir: config.dataDir, log: metrics.tapSandboxLog(logger.child({ component: 'sandbox' })), httpBridge,
+    ...(config.limits === undefined ? {} : { maxInstances: config.limits.sandboxMaxChildren, maxDraftInstances: config.limits.sandboxMaxDraftChildren }),
+  });
   sandboxRef = sandbox;
   const reconciler = new Reconciler({
     dataDir: config.dataDir,

@@ -3,7 +3,7 @@
 // modules of policy/modules.yaml and this server's network grants, both from the live revision.
 import { fromJsonSchema, type CallToolResult, type StandardSchemaWithJSON, type Tool } from '@modelcontextprotocol/server';
 import type { LiveRegistry, LiveRevision, LiveTool } from '@mcpbox/reconciler';
-import type { RunPolicy, Sandbox } from '@mcpbox/sandbox';
+import { SandboxBusyError, type RunPolicy, type Sandbox } from '@mcpbox/sandbox';
 import type { FailureLog } from './management-tools.ts';
 import { errorResult, jsonResult } from './tool-results.ts';
 import { runPolicyFor } from '../services/run-policy.ts';
@@ -69,6 +69,8 @@ export class PythonToolSet {
       const secrets = this.secretsFor === null || declared.length === 0 ? undefined : this.secretsFor(tool.server, declared);
       const run = await this.sandbox.run({
         server: tool.server,
+        // Reviewed code on main: the server's live child, the only one its secrets ever reach.
+        domain: { kind: 'live' },
         tool: tool.name,
         code: tool.code,
         args: input,
@@ -83,6 +85,7 @@ export class PythonToolSet {
       }
       return jsonResult(run.result, meta);
     } catch (err) {
+      if (err instanceof SandboxBusyError) return errorResult(`Sandbox busy: ${err.message}.`);
       this.logFailure(err, { tool: name });
       return errorResult(`${name} could not be run by the sandbox (the failure is in the gateway log). Try again later.`);
     }

@@ -21,10 +21,20 @@ export interface SandboxOptions {
   dataDir: string;
   /** Where the snapshot lives; defaults to `<dataDir>/cache`. Tests share one to build it once. */
   cacheDir?: string;
-  /** Live server children at most; the least recently used idle one is stopped beyond it. Default 16. */
+  /**
+   * Children serving calls at most, live and draft together (a hard cap: the analysis child and the one
+   * pre-started warm child are not counted). To start one more, the least recently used idle child is
+   * stopped; when none is idle the call waits up to `busyWaitMs`, then fails with SandboxBusyError. Default 16.
+   */
   maxInstances?: number;
-  /** A server child with no call for this long is stopped. Default 5 minutes. */
+  /** Of `maxInstances`, draft-test children at most (capped at `maxInstances`). Default 2. */
+  maxDraftInstances?: number;
+  /** A live server child with no call for this long is stopped. Default 5 minutes. */
   idleMs?: number;
+  /** A draft child with no test for this long is stopped. Default 60 s. */
+  draftIdleMs?: number;
+  /** How long a call waits for a place under a full cap before SandboxBusyError. Default 2 s. */
+  busyWaitMs?: number;
   log?: SandboxLog;
   /** The network bridge; without one, `http` calls fail with a clear message. */
   httpBridge?: HttpBridgeLike;
@@ -36,6 +46,11 @@ export interface SandboxOptions {
   graceMs?: number;
   /** Keep a warm spare Python worker in each child to hide respawns. Default true. */
   spareWorker?: boolean;
+  /**
+   * Check after every call that it left nothing running and changed no shared interpreter state,
+   * replacing the interpreter when it did. Default true; off only for a benchmark's baseline.
+   */
+  callHygiene?: boolean;
   /**
    * Keep one pre-started child that the next server to start adopts (hides cold starts, also after a
    * crash). Costs one idle child's memory. Default true.

@@ -1,13 +1,17 @@
-// createSandbox: the pool of sandbox children behind the `Sandbox` contract. One child per MCP server
-// (trust domain), started lazily on its first call, queued one call at a time, stopped when idle or
-// when the global cap needs room (least recently used first). Analysis runs in its own child.
+// createSandbox: the pool of sandbox children behind the `Sandbox` contract. One child per trust
+// domain: the live child of a server (reviewed code, its secrets) and, apart from it, one draft child
+// per (server, branch) for tests of unreviewed code. Children start lazily on their first call, take
+// one call at a time, and are stopped when idle or when a cap needs room (least recently used first).
+// The caps are hard: at the cap with nothing idle, a call waits briefly for a slot, then gets
+// SandboxBusyError. Analysis runs in its own child.
 
 import path from 'node:path';
 import * as z from 'zod';
-import type { Analysis, RunRequest, RunResult, Sandbox } from '../contract.ts';
+import type { Analysis, RunDomain, RunRequest, RunResult, Sandbox } from '../contract.ts';
 import {
-  ANALYZE_CHUNK, DEFAULT_HEAP_CAP_BYTES, DEFAULT_HEAP_RECYCLE_BYTES, DEFAULT_IDLE_MS, DEFAULT_MAX_INSTANCES,
-  DEFAULT_TIMEOUT_MS, HARD_KILL_GRACE_MS, MAX_CODE_CHARS, MAX_IPC_MESSAGE_BYTES, MAX_TIMEOUT_MS,
+  ANALYZE_CHUNK, DEFAULT_BUSY_WAIT_MS, DEFAULT_DRAFT_IDLE_MS, DEFAULT_HEAP_CAP_BYTES, DEFAULT_HEAP_RECYCLE_BYTES,
+  DEFAULT_IDLE_MS, DEFAULT_MAX_DRAFT_INSTANCES, DEFAULT_MAX_INSTANCES, DEFAULT_TIMEOUT_MS, DRAFT_CALLS_PER_CHILD,
+  HARD_KILL_GRACE_MS, MAX_CODE_CHARS, MAX_IPC_MESSAGE_BYTES, MAX_TIMEOUT_MS,
 } from '../limits.ts';
 import { SAFE_MODULES } from '../policy/safe-modules.ts';
 import type { ChildConfig } from '../child/child-config.ts';
@@ -22,13 +26,40 @@ export class SandboxInputError extends Error {
 export class SandboxClosedError extends Error {
   readonly code = 'sandbox_closed';
 }
+/**
+ * Every child the caps allow is busy and stayed busy for the wait: nothing was started. `limit` says
+ * which cap (all children, or the draft children), `cap` its size. The caller should try again shortly.
+ */
+export class SandboxBusyError extends Error {
+  readonly code = 'sandbox_busy';
+  readonly limit: 'children' | 'draft_children';
+  readonly cap: number;
+
+  constructor(limit: 'children' | 'draft_children', cap: number) {
+    super(limit === 'children'
+      ? `the sandbox is at its cap of ${cap} children and every one is busy; try again shortly`
+      : `the sandbox is at its cap of ${cap} draft children (tests of unreviewed code) and every one is busy; try again shortly`);
+    this.limit = limit;
+    this.cap = cap;
+  }
+}
 
 const ANALYZE_SERVER = '(analyze)';
 const ANALYZE_TIMEOUT_MS = 20_000;
 const ANALYZE_BATCH_CHARS = 4 * 1024 * 1024;
 
+const RunDomainSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('live') }),
+  z.object({
+    kind: z.literal('draft'),
+    branch: z.string().min(1).max(255),
+    head: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'expected a full commit id').optional(),
+  }),
+], { error: "expected { kind: 'live' } or { kind: 'draft', branch }" });
+
 const RunRequestSchema = z.object({
   server: z.string().min(1).max(100),
+  domain: RunDomainSchema,
   tool: z.string().min(1).max(200),
   code: z.string().max(MAX_CODE_CHARS, `the tool's source is longer than ${MAX_CODE_CHARS} characters`),
   args: z.record(z.string(), z.unknown()),
@@ -38,7 +69,15 @@ const RunRequestSchema = z.object({
     allowedModules: z.array(z.string().max(200)).max(1000),
     grants: z.array(z.object({ host: z.string(), port: z.number().int().optional() })),
   }),
+}).refine((r) => r.domain.kind === 'live' || Object.keys(r.secrets ?? {}).length === 0, {
+  path: ['secrets'],
+  message: 'a draft request runs unreviewed code and never receives secret values; send it without secrets (only live calls carry them)',
 });
+
+/** The slot (and livePids) key of a domain: `server` for live, `server@draft:<branch>` for a draft (server names have no `@`). */
+function slotKey(server: string, domain: RunDomain): string {
+  return domain.kind === 'live' ? server : `${server}@draft:${domain.branch}`;
+}
 
 /** The contract plus what operators and the reconciler need beyond it. */
 export interface SandboxPool extends Sandbox {
@@ -46,27 +85,39 @@ export interface SandboxPool extends Sandbox {
   analyzeMany(codes: string[]): Promise<Analysis[]>;
   /** Whether children run in their own network namespace (false: a JS-level escape could reach the network). */
   readonly networkNamespace: boolean;
-  /** PIDs of live children by server (`(analyze)` and the pre-started `(warm)` included), for status pages and tests. */
+  /**
+   * PIDs of running children by slot: `server` (live), `server@draft:<branch>` (draft tests), `(analyze)`
+   * and the pre-started `(warm)`; for status pages and tests.
+   */
   livePids(): Record<string, number>;
   /** Messages refused from children so far (forged IPC, protocol violations). */
   refusedMessages(): number;
 }
 
 interface ServerSlot {
-  name: string;
+  key: string; // see slotKey
+  server: string;
+  kind: 'live' | 'draft' | 'analyze';
   child: SandboxChild | null;
   starting: Promise<SandboxChild> | null;
+  stopping: Promise<void> | null; // a child being stopped still counts against the caps until it is gone
   tail: Promise<unknown>; // calls queue behind this
   pending: number;
   lastUsed: number;
   idleTimer?: NodeJS.Timeout;
+  /** Draft slots: calls run by the current child, and the branch head it ran them for. */
+  calls: number;
+  head: string | undefined;
 }
 
 export function createSandbox(options: SandboxOptions): SandboxPool {
   const log = options.log ?? stderrLog;
   const cacheDir = path.resolve(options.cacheDir ?? path.join(options.dataDir, 'cache'));
   const maxInstances = options.maxInstances ?? DEFAULT_MAX_INSTANCES;
+  const maxDraftInstances = Math.min(options.maxDraftInstances ?? DEFAULT_MAX_DRAFT_INSTANCES, maxInstances);
   const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+  const draftIdleMs = options.draftIdleMs ?? DEFAULT_DRAFT_IDLE_MS;
+  const busyWaitMs = options.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS;
   const graceMs = options.graceMs ?? HARD_KILL_GRACE_MS;
   const heapCapBytes = options.heapCapBytes ?? DEFAULT_HEAP_CAP_BYTES;
   const useNetns = options.networkNamespace ?? true;
@@ -76,6 +127,15 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
       'so a JavaScript-level escape could open sockets (Python-level sockets stay blocked by the wasm firewall)');
   }
   const slots = new Map<string, ServerSlot>();
+  // Slots holding a place under the caps: from the moment room is granted until their child is gone.
+  const occupying = new Set<ServerSlot>();
+  // Calls waiting for room, woken whenever a call ends or a child goes (something may be stoppable now).
+  let roomWaiters: Array<() => void> = [];
+  function roomChanged(): void {
+    const waiters = roomWaiters;
+    roomWaiters = [];
+    for (const wake of waiters) wake();
+  }
   // One pre-started child, not yet bound to any server, that the next server to start adopts: it
   // hides the cold start (spawn + snapshot load + netns) for new servers and after a child crash.
   const useWarmChild = options.warmChild ?? true;
@@ -85,13 +145,24 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
   let refusedFromGone = 0;
   let closed = false;
 
-  function slotOf(name: string): ServerSlot {
-    let slot = slots.get(name);
+  function slotOf(server: string, domain: RunDomain | 'analyze'): ServerSlot {
+    const key = domain === 'analyze' ? ANALYZE_SERVER : slotKey(server, domain);
+    let slot = slots.get(key);
     if (!slot) {
-      slot = { name, child: null, starting: null, tail: Promise.resolve(), pending: 0, lastUsed: Date.now() };
-      slots.set(name, slot);
+      slot = {
+        key, server, kind: domain === 'analyze' ? 'analyze' : domain.kind, child: null, starting: null, stopping: null,
+        tail: Promise.resolve(), pending: 0, lastUsed: Date.now(), calls: 0, head: undefined,
+      };
+      slots.set(key, slot);
     }
     return slot;
+  }
+
+  /** The slot is done with: forget it, so many short-lived drafts do not accumulate entries. */
+  function forgetIfUnused(slot: ServerSlot): void {
+    if (slot.kind === 'draft' && slot.pending === 0 && !slot.child && !slot.starting && !occupying.has(slot) && slots.get(slot.key) === slot) {
+      slots.delete(slot.key);
+    }
   }
 
   async function spawnChild(name: string): Promise<SandboxChild> {
@@ -107,6 +178,7 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
       analyzeTimeoutMs: ANALYZE_TIMEOUT_MS,
       maxMessageBytes: MAX_IPC_MESSAGE_BYTES,
       spare: options.spareWorker ?? true,
+      hygiene: options.callHygiene ?? true,
     };
     const line = spawnLine({
       entry: files.controlEntry,
@@ -120,26 +192,60 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
     return new SandboxChild({ server: name, line, maxMessageBytes: MAX_IPC_MESSAGE_BYTES, log, bridge: options.httpBridge });
   }
 
-  function liveServerCount(except: ServerSlot): number {
-    let n = 0;
-    for (const s of slots.values()) if (s !== except && s.name !== ANALYZE_SERVER && (s.child?.alive || s.starting)) n++;
-    return n;
+  /** Which cap stops `newcomer` from holding a child now, or null when it fits. */
+  function capReached(newcomer: ServerSlot): 'children' | 'draft_children' | null {
+    let all = 0;
+    let drafts = 0;
+    for (const s of occupying) {
+      if (s === newcomer) continue;
+      all++;
+      if (s.kind === 'draft') drafts++;
+    }
+    if (all >= maxInstances) return 'children';
+    if (newcomer.kind === 'draft' && drafts >= maxDraftInstances) return 'draft_children';
+    return null;
   }
 
-  /** Stop least-recently-used idle servers until `newcomer` fits under maxInstances. */
-  async function makeRoom(newcomer: ServerSlot): Promise<void> {
-    while (liveServerCount(newcomer) >= maxInstances) {
-      const idle = [...slots.values()]
-        .filter((s) => s.name !== ANALYZE_SERVER && s.child?.alive && s.pending === 0 && !s.starting)
-        .sort((a, b) => a.lastUsed - b.lastUsed);
-      const victim = idle[0];
-      if (!victim) {
-        log.warn({ maxInstances }, 'every live sandbox is busy; starting one more than maxInstances');
+  /**
+   * Grant `newcomer` a place under the caps: stop least-recently-used idle children to make room, and
+   * when every child that could make room is busy, wait up to busyWaitMs for one to become idle. The
+   * grant is taken synchronously after the check, so concurrent starts can never overshoot a cap.
+   */
+  async function acquireRoom(newcomer: ServerSlot): Promise<void> {
+    const deadline = Date.now() + busyWaitMs;
+    for (;;) {
+      if (closed) throw new SandboxClosedError('the sandbox is closed');
+      if (occupying.has(newcomer)) return; // it holds a place already (its previous child is gone or going)
+      const reached = capReached(newcomer);
+      if (reached === null) {
+        occupying.add(newcomer);
         return;
       }
-      log.info({ server: victim.name }, 'stopping the least recently used sandbox to stay within maxInstances');
-      await stopSlot(victim);
+      const victim = [...occupying]
+        .filter((s) => s !== newcomer && s.pending === 0 && !s.starting && !s.stopping && (reached === 'children' || s.kind === 'draft'))
+        .sort((a, b) => a.lastUsed - b.lastUsed)[0];
+      if (victim) {
+        log.info({ slot: victim.key, limit: reached }, 'stopping the least recently used sandbox child to stay within its cap');
+        await stopSlot(victim);
+        continue;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const cap = reached === 'children' ? maxInstances : maxDraftInstances;
+        log.warn({ slot: newcomer.key, limit: reached, cap }, 'every sandbox child under the cap is busy; refusing the call as busy');
+        throw new SandboxBusyError(reached, cap);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        timer.unref();
+        roomWaiters.push(() => { clearTimeout(timer); resolve(); });
+      });
     }
+  }
+
+  /** The slot's child is gone (stopped, crashed, never started): its place under the caps is free. */
+  function release(slot: ServerSlot): void {
+    if (occupying.delete(slot)) roomChanged();
   }
 
   /** Start the next warm child a little later, so its boot does not compete with the call at hand. */
@@ -170,27 +276,39 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
 
   function ensureChild(slot: ServerSlot): Promise<SandboxChild> {
     if (closed) return Promise.reject(new SandboxClosedError('the sandbox is closed'));
-    if (slot.child?.alive) return Promise.resolve(slot.child);
+    if (slot.child?.alive && !slot.stopping) return Promise.resolve(slot.child);
     if (!slot.starting) {
       slot.starting = (async () => {
-        const isServer = slot.name !== ANALYZE_SERVER;
-        if (isServer) await makeRoom(slot);
-        const adopted = isServer ? takeWarmChild() : null;
-        if (adopted) adopted.adopt(slot.name);
-        const child = adopted ?? (await spawnChild(slot.name));
-        if (isServer) scheduleWarmChild();
-        child.onExit = () => {
-          refusedFromGone += child.refusedMessages;
-          if (slot.child === child) slot.child = null;
-        };
+        await slot.stopping;
+        const counted = slot.kind !== 'analyze';
+        if (counted) await acquireRoom(slot);
+        let child: SandboxChild | null = null;
         try {
-          await child.ready;
+          // The warm child has run nothing yet, so either domain may adopt it; after adoption it
+          // serves this one slot for its whole life.
+          const adopted = counted ? takeWarmChild() : null;
+          if (adopted) adopted.adopt(slot.server);
+          child = adopted ?? (await spawnChild(slot.kind === 'analyze' ? ANALYZE_SERVER : slot.server));
+          if (counted) scheduleWarmChild();
+          const mine = child;
+          mine.onExit = () => {
+            refusedFromGone += mine.refusedMessages;
+            if (slot.child === mine) {
+              slot.child = null;
+              if (!slot.starting) release(slot);
+            }
+            roomChanged();
+          };
+          await mine.ready;
+          if (closed) throw new SandboxClosedError('the sandbox is closed');
+          slot.child = mine;
+          slot.calls = 0;
+          return mine;
         } catch (error) {
-          child.kill('failed to start');
+          if (child) await child.stop();
+          release(slot);
           throw error;
         }
-        slot.child = child;
-        return child;
       })().finally(() => {
         slot.starting = null;
       });
@@ -200,13 +318,17 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
 
   function scheduleIdleStop(slot: ServerSlot): void {
     clearTimeout(slot.idleTimer);
-    if (slot.pending > 0 || !slot.child) return;
+    if (slot.pending > 0) return;
+    if (!slot.child) {
+      forgetIfUnused(slot);
+      return;
+    }
     slot.idleTimer = setTimeout(() => {
       if (slot.pending === 0) {
-        log.debug({ server: slot.name }, 'stopping idle sandbox');
-        void stopSlot(slot);
+        log.debug({ slot: slot.key }, 'stopping idle sandbox');
+        void stopSlot(slot).then(() => forgetIfUnused(slot));
       }
-    }, idleMs);
+    }, slot.kind === 'draft' ? draftIdleMs : idleMs);
     slot.idleTimer.unref();
   }
 
@@ -220,20 +342,40 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
       slot.pending--;
       slot.lastUsed = Date.now();
       scheduleIdleStop(slot);
+      roomChanged();
     });
   }
 
+  /** Stop the slot's child and give up its place under the caps once the process is gone. */
   async function stopSlot(slot: ServerSlot): Promise<void> {
     clearTimeout(slot.idleTimer);
     const starting = slot.starting;
     if (starting) await starting.catch(() => {});
+    await retireChild(slot);
+    if (!slot.starting) release(slot);
+  }
+
+  /** Stop the slot's child but keep its place (a draft child replaced by a fresh one for the next test). */
+  async function retireChild(slot: ServerSlot): Promise<void> {
+    if (slot.stopping) return slot.stopping;
     const child = slot.child;
+    if (!child) return;
     slot.child = null;
-    if (child) await child.stop();
+    slot.stopping = child.stop().finally(() => { slot.stopping = null; });
+    return slot.stopping;
+  }
+
+  /** A draft child is fresh for each branch head and for at most DRAFT_CALLS_PER_CHILD tests. */
+  async function freshenDraft(slot: ServerSlot, head: string | undefined): Promise<void> {
+    if (slot.child && (slot.calls >= DRAFT_CALLS_PER_CHILD || (head !== undefined && slot.head !== undefined && head !== slot.head))) {
+      log.debug({ slot: slot.key, calls: slot.calls }, 'replacing a draft sandbox child with a fresh one');
+      await retireChild(slot);
+    }
+    slot.head = head;
   }
 
   async function analyzeChunk(codes: string[]): Promise<Analysis[]> {
-    const slot = slotOf(ANALYZE_SERVER);
+    const slot = slotOf(ANALYZE_SERVER, 'analyze');
     try {
       return await enqueue(slot, async () => (await ensureChild(slot)).analyze(codes, ANALYZE_TIMEOUT_MS));
     } catch (error) {
@@ -300,9 +442,11 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
       const req = parsed.data;
       const timeoutMs = Math.min(Math.max(req.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1), MAX_TIMEOUT_MS);
       const allowedModules = [...new Set([...SAFE_MODULES, ...req.policy.allowedModules])];
-      const slot = slotOf(req.server);
+      const slot = slotOf(req.server, req.domain);
       return enqueue(slot, async () => {
+        if (req.domain.kind === 'draft') await freshenDraft(slot, req.domain.head);
         const child = await ensureChild(slot);
+        slot.calls++;
         return child.run({
           tool: req.tool, code: req.code, args: req.args, secrets: req.secrets ?? {}, allowedModules,
           grants: req.policy.grants, timeoutMs, graceMs,
@@ -311,17 +455,19 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
     },
 
     async start(server: string): Promise<void> {
-      await ensureChild(slotOf(server));
-      scheduleIdleStop(slotOf(server));
+      const slot = slotOf(server, { kind: 'live' });
+      await ensureChild(slot);
+      scheduleIdleStop(slot);
     },
 
     async stop(server: string): Promise<void> {
-      const slot = slots.get(server);
-      if (slot) await stopSlot(slot);
+      // The live child and every draft child of the server.
+      await Promise.all([...slots.values()].filter((s) => s.kind !== 'analyze' && s.server === server).map((s) => stopSlot(s)));
     },
 
     async close(): Promise<void> {
       closed = true;
+      roomChanged();
       clearTimeout(warmTimer);
       await warmSpawning;
       const spareChild = warm;
@@ -332,7 +478,7 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
 
     livePids(): Record<string, number> {
       const out: Record<string, number> = {};
-      for (const s of slots.values()) if (s.child?.alive && s.child.pid !== undefined) out[s.name] = s.child.pid;
+      for (const s of slots.values()) if (s.child?.alive && s.child.pid !== undefined) out[s.key] = s.child.pid;
       if (warm?.alive && warm.pid !== undefined) out[UNASSIGNED_SERVER] = warm.pid;
       return out;
     },

@@ -32,11 +32,11 @@ export function attackSuite(server: string, cases: AttackCase[], options: Partia
   it.each(cases)('$name', async (c) => {
     const policy = c.policy === 'default' ? DEFAULT_POLICY : c.policy === 'escaped' || c.policy === undefined ? ESCAPED_POLICY : c.policy;
     const r = await t.sandbox.run({
-      server, tool: 'attack', code: c.code, args: c.args ?? {}, policy, timeoutMs: c.timeoutMs ?? 5000, secrets: c.secrets,
+      domain: { kind: 'live' }, server, tool: 'attack', code: c.code, args: c.args ?? {}, policy, timeoutMs: c.timeoutMs ?? 5000, secrets: c.secrets,
     });
     expect(verdict(r)).toMatch(c.outcome);
     c.check?.(r);
-    const next = await t.sandbox.run({ server, tool: 'next', code: 'async def main():\n    return "alive"\n', args: {}, policy: DEFAULT_POLICY });
+    const next = await t.sandbox.run({ domain: { kind: 'live' }, server, tool: 'next', code: 'async def main():\n    return "alive"\n', args: {}, policy: DEFAULT_POLICY });
     expect(next.result).toBe('alive');
   });
   return t;

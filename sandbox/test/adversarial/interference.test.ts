@@ -40,24 +40,24 @@ const cases: InterferenceCase[] = [
 
 describe('adversarial: interference between servers', () => {
   it.each(cases)('$name in one server leaves the other correct and alive', async (c) => {
-    const attack = t.sandbox.run({ server: 'attacker', tool: 'a', code: c.attack, args: { victim: victimPid }, policy: ESCAPED_POLICY, timeoutMs: c.timeoutMs ?? 5000 });
-    const probe = await t.sandbox.run({ server: 'victim', tool: 'p', code: c.probe, args: {}, policy: { allowedModules: ['os'], grants: [] } });
+    const attack = t.sandbox.run({ domain: { kind: 'live' }, server: 'attacker', tool: 'a', code: c.attack, args: { victim: victimPid }, policy: ESCAPED_POLICY, timeoutMs: c.timeoutMs ?? 5000 });
+    const probe = await t.sandbox.run({ domain: { kind: 'live' }, server: 'victim', tool: 'p', code: c.probe, args: {}, policy: { allowedModules: ['os'], grants: [] } });
     expect(probe.error).toBeUndefined();
     expect(probe.result).toEqual(c.expected);
     expect(probe.stdout).not.toContain('x'.repeat(100));
     await attack;
     expect(t.sandbox.livePids()['victim']).toBe(victimPid);
     expect(processAlive(victimPid)).toBe(true);
-    const after = await t.sandbox.run({ server: 'victim', tool: 'p', code: c.probe, args: {}, policy: { allowedModules: ['os'], grants: [] } });
+    const after = await t.sandbox.run({ domain: { kind: 'live' }, server: 'victim', tool: 'p', code: c.probe, args: {}, policy: { allowedModules: ['os'], grants: [] } });
     expect(after.result).toEqual(c.expected);
   });
 
   it('fifty queued calls in one server do not queue another server', async () => {
-    const floods = Array.from({ length: 50 }, () => t.sandbox.run({ server: 'attacker', tool: 'a', code: plain('import time\ntime.sleep(0.05)\nreturn 1'), args: {}, policy: DEFAULT_POLICY }));
+    const floods = Array.from({ length: 50 }, () => t.sandbox.run({ domain: { kind: 'live' }, server: 'attacker', tool: 'a', code: plain('import time\ntime.sleep(0.05)\nreturn 1'), args: {}, policy: DEFAULT_POLICY }));
     let victimDone = false;
     let floodsDoneFirst = false;
     const all = Promise.all(floods).then(() => { floodsDoneFirst = !victimDone; });
-    const probe = await t.sandbox.run({ server: 'victim', tool: 'p', code: plain('return 1'), args: {}, policy: DEFAULT_POLICY });
+    const probe = await t.sandbox.run({ domain: { kind: 'live' }, server: 'victim', tool: 'p', code: plain('return 1'), args: {}, policy: DEFAULT_POLICY });
     victimDone = true;
     expect(probe.result).toBe(1);
     await all;

@@ -5,7 +5,7 @@
 // status on the draft commit it ran, so the pull request can show the last result.
 import { checkToolCode, runGit, toolId, type DesiredState } from '@mcpbox/core';
 import { isModuleAllowed } from '@mcpbox/reconciler';
-import { SAFE_MODULES } from '@mcpbox/sandbox';
+import { SAFE_MODULES, SandboxBusyError } from '@mcpbox/sandbox';
 import { runPolicyFor } from '../run-policy.ts';
 import { ToolError } from '../../tools/tool-error.ts';
 import { draftBranch } from './change-branches.ts';
@@ -114,13 +114,18 @@ export class CodeService {
     const state = await this.ctx.mainState.current();
     const run = await sandbox.run({
       server,
+      // A test is never run in the live child (where secrets and live calls are), even for code read
+      // from main: it gets the draft child of its branch, replaced when the branch head moves.
+      domain: { kind: 'draft', branch: draft.source === 'draft' ? draftBranch(server) : 'main', head: draft.commit },
       tool,
       code: draft.code,
       args,
       timeoutMs: draft.meta.timeout_ms ?? state.config.defaults.timeout_ms,
-      // No secret values reach a test: a draft is not yet trusted with them.
-      secrets: {},
+      // No secret values reach a test: a draft is not yet trusted with them (the sandbox refuses them too).
       policy: runPolicyFor(state, server),
+    }).catch((error: unknown) => {
+      if (error instanceof SandboxBusyError) throw new ToolError('unavailable', `Sandbox busy: ${error.message}.`);
+      throw error;
     });
     const success = run.error === undefined;
     let recorded = false;
