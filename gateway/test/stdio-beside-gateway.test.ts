@@ -226,3 +226,28 @@ describe('mcpbox stdio with a stale gateway.json', () => {
     }
   }, 180_000);
 });
+
+describe('mcpbox stdio beside a gateway with MCPBOX_AUTH=bearer', () => {
+  it('bridges as the local operator, who needs no bearer token, while HTTP callers without one are refused', async () => {
+    const dataDir = await newDataDir();
+    const up = await startGatewayProcess(dataDir, { MCPBOX_AUTH: 'bearer', MCPBOX_BEARER_TOKENS: 'ci:ci-token-0123456789abcdef' });
+    try {
+      const anonymous = await fetch(up.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' });
+      expect(anonymous.status).toBe(401);
+      const { client, transport } = stdioClient(dataDir, 'auto', 'bridged-bearer');
+      await client.connect(transport);
+      try {
+        await until('the template tool to go live', async () => (await names(client)).includes('examples__text_stats'));
+        expect((await call(client, 'examples__text_stats', { text: 'behind bearer auth' })).isError).toBe(false);
+        expect(descendants(transport.pid!)).toEqual([]);
+      } finally {
+        await client.close();
+      }
+      const logs = await runCli(['logs', '--json', '--tool', 'examples__text_stats', '--limit', '1'], { MCPBOX_DATA_DIR: dataDir });
+      expect(JSON.parse(logs.stdout.trim().split('\n').at(-1)!)).toMatchObject({ caller: 'local-operator' });
+    } finally {
+      up.child.kill('SIGTERM');
+      await exited(up.child, 60_000);
+    }
+  }, 240_000);
+});
