@@ -5,8 +5,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Identity } from './identity.ts';
 
-export const BROWSER_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
-export const BROWSER_SESSION_LIMIT = 1_000;
+const BROWSER_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+const BROWSER_SESSION_LIMIT = 1_000;
 
 interface Session {
   identity: Identity;

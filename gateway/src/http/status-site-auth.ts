@@ -10,14 +10,14 @@ import type { Authenticator } from '../auth/authenticator.ts';
 import { BrowserSessions } from '../auth/browser-sessions.ts';
 import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import { credentialsOf } from './auth.ts';
-import { TokenBuckets } from './rate-limit.ts';
+import { RATE_WINDOW_MS } from './rate-limit.ts';
 
-export const STATUS_SESSION_COOKIE = 'mcpbox_status';
-export const LOGIN_PATH = '/status/login';
-export const LOGOUT_PATH = '/status/logout';
+const STATUS_SESSION_COOKIE = 'mcpbox_status';
+const LOGIN_PATH = '/status/login';
+const LOGOUT_PATH = '/status/logout';
 const COOKIE_PATH = '/status/';
 /** Sign-in attempts per minute from one peer address: enough for typos, too few to guess tokens. */
-export const LOGIN_ATTEMPTS_PER_MINUTE = 10;
+const LOGIN_ATTEMPTS_PER_MINUTE = 10;
 const FORM_LIMIT_BYTES = 16 * 1024;
 
 const LoginForm = z.object({ token: z.string().max(8_192, 'the token is longer than 8192 characters') });
@@ -32,7 +32,7 @@ export interface StatusSiteAuthOptions {
 export function statusSiteAuth(app: FastifyInstance, options: StatusSiteAuthOptions): void {
   const { authenticator, metrics } = options;
   const sessions = options.sessions ?? new BrowserSessions();
-  const attempts = new TokenBuckets(LOGIN_ATTEMPTS_PER_MINUTE);
+  const attempts = app.createRateLimit({ max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: RATE_WINDOW_MS, keyGenerator: (request) => `peer:${request.socket.remoteAddress ?? '?'}` });
   const mode = authenticator.settings.mode;
   const publicUrl = authenticator.settings.publicUrl;
 
@@ -80,9 +80,9 @@ export function statusSiteAuth(app: FastifyInstance, options: StatusSiteAuthOpti
 
   app.post(LOGIN_PATH, async (request, reply) => {
     if (!sameOrigin(request)) return page(reply, 403, loginPage({ mode, message: 'This sign-in did not come from this site\'s own form (its Origin header is missing or names another site). Open the sign-in page and try again.' }));
-    const waitMs = attempts.take(`peer:${request.socket.remoteAddress ?? '?'}`);
-    if (waitMs > 0) {
-      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    const attempt = await attempts(request);
+    if (!attempt.isAllowed && attempt.isExceeded) {
+      const seconds = Math.max(1, attempt.ttlInSeconds);
       void reply.header('retry-after', String(seconds));
       return page(reply, 429, loginPage({ mode, message: `Too many sign-in attempts from this address (at most ${LOGIN_ATTEMPTS_PER_MINUTE} a minute). Try again in ${seconds} s.` }));
     }
