@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .description('Serve MCP over stdin/stdout (both protocol eras), for clients that start their servers as processes; bridges to `mcpbox up` when it runs on the same data dir. Logs go to stderr.')
     .action(async () => {
       const config = loadConfig(process.env, process.cwd(), 'stdio');
-      const logger = createLogger(config.logLevel, 'stderr');
+      const logger = createLogger(config.logLevel, 'stderr', config.logFormat);
       const running = await gatewayOfDataDir(config.dataDir, logger);
       if (running.state === 'live') {
         const bridge = await bridgeToGateway({ gateway: running.gateway, logger });
