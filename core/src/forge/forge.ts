@@ -41,6 +41,8 @@ export const PullRecordSchema = z.object({
   closedBy: IdentitySchema.optional(),
   mergeCommit: z.string().optional(),
   mergedBy: IdentitySchema.optional(),
+  /** The head the admin's last `mcpbox pr show` displayed: what a `pr merge` without --head merges. */
+  shownHead: z.object({ sha: z.string(), by: IdentitySchema, at: z.string() }).optional(),
 });
 export type PullRecord = z.infer<typeof PullRecordSchema>;
 
@@ -117,7 +119,9 @@ export interface BranchForge {
 
 export interface AdminForge extends BranchForge {
   /** A real --no-ff merge commit on main by the admin; the PR record becomes merged in the same ref transaction. */
-  mergePullRequest(input: { number: number; message?: string }): Promise<PullRequest>;
+  mergePullRequest(input: { number: number; message?: string; expectedHead?: string }): Promise<PullRequest>;
+  /** Records the head a review displayed (PullRecord.shownHead), so the merge can insist on it. */
+  recordShownHead(input: { number: number; head: string }): Promise<PullRequest>;
   /** Reverts a commit (or a merged PR) directly on main. */
   revert(input: { commitOrPr: string | number; message?: string }): Promise<RevertResponse>;
 }
@@ -127,7 +131,7 @@ export interface AdminForge extends BranchForge {
  * for admin tooling and tests only (the gateway never calls it, and its token must not be allowed to).
  */
 export interface RemoteForge extends BranchForge {
-  mergePullRequest(input: { number: number; message?: string }): Promise<PullRequest>;
+  mergePullRequest(input: { number: number; message?: string; expectedHead?: string }): Promise<PullRequest>;
 }
 
 /** How a GitHub or Gitea adapter reaches its forge; reads come from the local mirror. */

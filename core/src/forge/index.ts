@@ -16,6 +16,6 @@ export type {
   RevertResponse,
 } from './forge.ts';
 export { CommitStatusSchema, IdentitySchema, PullRecordSchema, PullRequestStateSchema } from './forge.ts';
-export { ForgeError, type ForgeErrorCode } from './errors.ts';
+export { ForgeError, HeadMovedError, type ForgeErrorCode } from './errors.ts';
 export { createLocalAdminForge, createLocalBranchForge, type LocalForgeOptions } from './local-forge.ts';
 export { GATEWAY_BRANCH_PREFIX, PULLS_REF, mayWrite, type WriteScope } from './ref-writer.ts';

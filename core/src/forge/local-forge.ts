@@ -17,6 +17,7 @@ import { mergePullRequest } from './operations/merge-pull-request.ts';
 import { openPullRequest } from './operations/open-pull-request.ts';
 import { proposeRevert } from './operations/propose-revert.ts';
 import { readFiles } from './operations/read-files.ts';
+import { recordShownHead } from './operations/record-shown-head.ts';
 import { revert } from './operations/revert.ts';
 import { setCommitStatus } from './operations/set-commit-status.ts';
 import { PullStore } from './pull-store.ts';
@@ -73,6 +74,7 @@ export function createLocalAdminForge(options: LocalForgeOptions): AdminForge {
   return Object.freeze({
     ...branchOperations(ctx),
     mergePullRequest: (input: unknown) => mergePullRequest(ctx, input),
+    recordShownHead: (input: unknown) => recordShownHead(ctx, input),
     revert: (input: unknown) => revert(ctx, input),
   });
 }

@@ -144,3 +144,23 @@ export function visibleText(text: string, options: VisibleTextOptions = {}): str
 export function describeHiddenCharacters(where: string, found: readonly HiddenCharacter[]): string[] {
   return found.map((c) => `${where}:${c.line}:${c.col}: ${c.name}${c.kind === 'bidi' ? ' (reorders how the text is shown)' : ' (invisible)'}`);
 }
+
+/**
+ * JSON for a terminal or a log a person reads: the same value, but every character JSON.stringify
+ * leaves raw that a viewer would act on (DEL, C1 controls, invisible and bidi characters) is
+ * written as a `\uXXXX` escape, so the text stays valid JSON and parses back to the same value.
+ */
+export function displayJson(value: unknown, indent?: number): string {
+  const text = JSON.stringify(value, null, indent) ?? 'null';
+  const escape = (c: string) => [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+  return text.replace(/[\u007f-\u009f]/g, escape).replace(HIDDEN_PATTERN, escape);
+}
+
+/** `text` with each invisible or bidi character replaced by what `mark` makes of it (e.g. an HTML mark naming it). */
+export function markHiddenCharacters(text: string, mark: (found: { codePoint: number; kind: HiddenKind; name: string }) => string): string {
+  return text.replace(HIDDEN_PATTERN, (c) => {
+    const codePoint = c.codePointAt(0) ?? 0;
+    const described = describeHiddenCharacter(codePoint);
+    return described === undefined ? c : mark({ codePoint, ...described });
+  });
+}

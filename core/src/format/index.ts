@@ -17,5 +17,5 @@ export { readYamlFile, type Position, type YamlFileResult } from './yaml-file.ts
 export { toCanonicalYaml } from './canonical-yaml.ts';
 export { parseRepoFiles, type ParseRepoOptions } from './parse-repo.ts';
 export {
-  describeHiddenCharacter, describeHiddenCharacters, findBidiControls, findHiddenCharacters, visibleText, type HiddenCharacter, type HiddenKind, type VisibleTextOptions,
+  describeHiddenCharacter, describeHiddenCharacters, displayJson, findBidiControls, markHiddenCharacters, findHiddenCharacters, visibleText, type HiddenCharacter, type HiddenKind, type VisibleTextOptions,
 } from './display-text.ts';

@@ -5,6 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
 import { isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
 import { sendJsonRpcError, type LegacySessions } from '../mcp/legacy-sessions.ts';
+import { INVALID_PARAMS, messageDepthProblem } from '../mcp/message-depth.ts';
 
 export interface McpRouteOptions {
   modern: McpHttpHandler;
@@ -25,6 +26,12 @@ export const mcpRoute: FastifyPluginAsync<McpRouteOptions> = async (app, { moder
       // The SDK transports write the raw response themselves (JSON or an SSE stream).
       reply.hijack();
       const body = request.body;
+      // Before anything recursive touches the body (the SDK's request conversion is the first).
+      const tooDeep = messageDepthProblem(body);
+      if (tooDeep !== undefined) {
+        sendJsonRpcError(reply.raw, 400, INVALID_PARAMS, tooDeep);
+        return;
+      }
       try {
         const legacyEra = await isLegacyRequest(await toWebRequest(request.raw, body), body, { maxRequestBodySize: bodyLimit });
         if (legacyEra) await legacy.handle(request.raw, reply.raw, body);
@@ -37,3 +44,4 @@ export const mcpRoute: FastifyPluginAsync<McpRouteOptions> = async (app, { moder
     },
   });
 };
+

@@ -4,6 +4,7 @@
 // code is highlighted once per version, not once per request.
 import { createHighlighterCore, type HighlighterCore } from 'shiki/core';
 import { createJavaScriptRegexEngine } from 'shiki/engine/javascript';
+import { visibleText } from '@mcpbox/core/display-text';
 
 const CACHE_LIMIT = 2000;
 
@@ -20,7 +21,8 @@ export class CodeHighlighter {
       engine: createJavaScriptRegexEngine(),
     });
     const highlighter = await this.#highlighter;
-    const html = highlighter.codeToHtml(code, { lang: 'python', themes: { light: 'github-light', dark: 'github-dark' } });
+    // Control characters become visible before highlighting; invisible and bidi ones are marked by the renderer.
+    const html = highlighter.codeToHtml(visibleText(code, { newlines: true, tabs: true, hidden: false }), { lang: 'python', themes: { light: 'github-light', dark: 'github-dark' } });
     if (this.#cache.size >= CACHE_LIMIT) this.#cache.delete(this.#cache.keys().next().value as string);
     this.#cache.set(blob, html);
     return html;

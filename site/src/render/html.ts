@@ -1,10 +1,12 @@
 // Small building blocks shared by the page renderers. Everything that came from data goes through
 // `text` or `attr`: tool code, PR bodies and error messages are written by an LLM and must never
-// become markup.
+// become markup. Both also neutralise what a browser would not show: control characters become
+// visible escapes, and `text` marks every invisible or bidi character (Trojan Source) with its name.
+import { markHiddenCharacters, visibleText } from '@mcpbox/core/display-text';
 import type { SiteLinks, ToolState } from '../model.ts';
 
-export function text(value: unknown): string {
-  return String(value ?? '')
+function escapeHtml(value: string): string {
+  return value
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
@@ -12,7 +14,21 @@ export function text(value: unknown): string {
     .replaceAll("'", '&#39;');
 }
 
-export const attr = text;
+export function text(value: unknown): string {
+  return flagHiddenCharacters(escapeHtml(visibleText(String(value ?? ''), { newlines: true, tabs: true, hidden: false })));
+}
+
+/** Inside an attribute no markup may appear: hidden characters become plain `<U+XXXX>` text there. */
+export function attr(value: unknown): string {
+  return escapeHtml(visibleText(String(value ?? '')));
+}
+
+// Bidi and invisible characters cannot be escaped away by HTML; each is replaced by a visible mark
+// that names it. Runs on escaped HTML: the marks are the only markup it adds.
+/** Escaped HTML with each invisible or bidi character replaced by a `<mark class="hidden-char">` naming it. */
+export function flagHiddenCharacters(html: string): string {
+  return markHiddenCharacters(html, (c) => `<mark class="hidden-char" data-kind="${c.kind}" title="${escapeHtml(c.name)}">&lt;${c.name.split(' ')[0] ?? ''}&gt;</mark>`);
+}
 
 /** Where the site lives (e.g. "/status/"), so links work under the gateway and on Pages alike. */
 export interface RenderContext {

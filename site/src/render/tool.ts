@@ -1,7 +1,8 @@
 // One tool: state and why, errors, its input as a form-like table, the code (highlighted on the
 // server), calls from the execution log, and its versions with commit and PR links.
 import type { SiteData, SiteTool } from '../model.ts';
-import { attr, commitLink, firstLine, pullLink, stateBadge, table, text, time, toolHref, type RenderContext } from './html.ts';
+import { describeHiddenCharacters, findHiddenCharacters } from '@mcpbox/core/display-text';
+import { attr, commitLink, firstLine, flagHiddenCharacters, pullLink, stateBadge, table, text, time, toolHref, type RenderContext } from './html.ts';
 
 /**
  * The page for `id` (its details fetched from tools/<id>.json), or every tool given when no id is
@@ -58,7 +59,11 @@ function renderTool(tool: SiteTool, ctx: RenderContext, heading: 'h1' | 'h2'): s
   parts.push('</section>');
 
   parts.push(`<section class="card" aria-label="Code"><${sub}>Code</${sub}>`);
-  parts.push(tool.codeHtml ?? `<pre class="code"><code>${text(tool.code)}</code></pre>`);
+  const hidden = describeHiddenCharacters(tool.codePath, findHiddenCharacters(tool.code));
+  if (hidden.length > 0) {
+    parts.push(`<div class="warning hidden-chars" role="alert"><strong>Invisible or bidirectional characters in this code</strong> — they are marked in the code below:<ul>${hidden.map((h) => `<li><code>${text(h)}</code></li>`).join('')}</ul></div>`);
+  }
+  parts.push(tool.codeHtml === null || tool.codeHtml === undefined ? `<pre class="code"><code>${text(tool.code)}</code></pre>` : flagHiddenCharacters(tool.codeHtml));
   parts.push('</section>');
 
   parts.push(`<section class="card" aria-label="Versions"><${sub}>Versions</${sub}>`);

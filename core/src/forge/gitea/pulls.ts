@@ -83,11 +83,13 @@ export async function closePullRequest(ctx: GiteaContext, raw: unknown): Promise
 export async function mergePullRequest(ctx: GiteaContext, raw: unknown): Promise<PullRequest> {
   const input = parseInput('mergePullRequest', mergePullRequestInput, raw);
   const pull = await getPullRequest(ctx, { number: input.number });
+  // The forge refuses the merge when the branch is no longer at this head (the reviewed one if given).
+  const head = input.expectedHead ?? pull.head;
   await ctx.request(
     `merging #${input.number}`,
     'POST',
     `/pulls/${input.number}/merge`,
-    { Do: 'merge', ...(pull.head ? { head_commit_id: pull.head } : {}), ...(input.message ? { MergeMessageField: input.message } : {}) },
+    { Do: 'merge', ...(head ? { head_commit_id: head } : {}), ...(input.message ? { MergeMessageField: input.message } : {}) },
     { race: true },
   );
   await ctx.reads.refresh();

@@ -99,8 +99,10 @@ export async function closePullRequest(ctx: GitHubContext, raw: unknown): Promis
 export async function mergePullRequest(ctx: GitHubContext, raw: unknown): Promise<PullRequest> {
   const input = parseInput('mergePullRequest', mergePullRequestInput, raw);
   const pull = await getPullRequest(ctx, { number: input.number });
+  // The forge refuses the merge when the branch is no longer at this head (the reviewed one if given).
+  const head = input.expectedHead ?? pull.head;
   await ctx.call(`merging #${input.number}`, () =>
-    ctx.octokit.rest.pulls.merge({ owner: ctx.owner, repo: ctx.repo, pull_number: input.number, merge_method: 'merge', ...(pull.head ? { sha: pull.head } : {}), ...(input.message ? { commit_message: input.message } : {}) }),
+    ctx.octokit.rest.pulls.merge({ owner: ctx.owner, repo: ctx.repo, pull_number: input.number, merge_method: 'merge', ...(head ? { sha: head } : {}), ...(input.message ? { commit_message: input.message } : {}) }),
   { race: true });
   await ctx.reads.refresh();
   return getPullRequest(ctx, { number: input.number });

@@ -1,7 +1,7 @@
 // `mcpbox logs [--tool <id>] [--limit n] [--follow] [--json]`: recorded tool calls from the data
 // dir's state store, oldest of the selection first; --follow keeps printing new calls.
 import type { Command } from 'commander';
-import { ExecutionLogRepository, openStateStore, type ExecutionLogEntry } from '@mcpbox/core';
+import { displayJson, ExecutionLogRepository, openStateStore, visibleText, type ExecutionLogEntry } from '@mcpbox/core';
 import { resolveDataDir } from '../../config/index.ts';
 import { CliError } from '../cli-error.ts';
 import { untilShutdown } from '../shutdown-signal.ts';
@@ -11,17 +11,18 @@ const FOLLOW_POLL_MS = 500;
 
 function printEntry(term: Terminal, e: ExecutionLogEntry, json: boolean): void {
   if (json) {
-    term.out(JSON.stringify({ ...e, args: safeParse(e.argsJson), result: safeParse(e.resultJson), argsJson: undefined, resultJson: undefined }));
+    term.out(displayJson({ ...e, args: safeParse(e.argsJson), result: safeParse(e.resultJson), argsJson: undefined, resultJson: undefined }));
     return;
   }
   const status = e.success ? term.color.green('ok ') : term.color.red('ERR');
   const test = e.isTest ? term.color.yellow(' [test]') : '';
   const detail = e.success ? (e.resultJson ?? '') : (e.error ?? '');
-  term.out(`${e.at}  ${status} ${String(e.durationMs).padStart(6)} ms  ${e.tool}${test}  by ${e.caller}  args ${clip(e.argsJson, 120)}  → ${clip(detail, 160)}`);
+  term.out(`${e.at}  ${status} ${String(e.durationMs).padStart(6)} ms  ${e.tool}${test}  by ${visibleText(e.caller)}  args ${clip(e.argsJson, 120)}  → ${clip(detail, 160)}`);
 }
 
+/** One line of at most `n` characters, with what the caller or the tool wrote made harmless to a terminal. */
 function clip(text: string, n: number): string {
-  const one = text.replace(/\s+/g, ' ');
+  const one = visibleText(text.replace(/[ \t\n]+/g, ' '));
   return one.length > n ? `${one.slice(0, n)}…` : one;
 }
 

@@ -1,6 +1,7 @@
 // `mcpbox status [--json]`: what the reconciler last did, read from the data dir's state store
 // (or status.json), so it works whether or not the gateway is running.
 import type { Command } from 'commander';
+import { displayJson, visibleText } from '@mcpbox/core';
 import { readStatus } from '@mcpbox/reconciler';
 import type { ReconcilerStatus } from '@mcpbox/reconciler';
 import { resolveDataDir } from '../../config/index.ts';
@@ -19,7 +20,7 @@ export function register(program: Command): void {
         throw new CliError(`no reconciler status in ${dataDir}; start the gateway there (mcpbox up) or set MCPBOX_DATA_DIR`);
       }
       if (options.json) {
-        process.stdout.write(JSON.stringify(publicStatus(status), null, 2) + '\n');
+        process.stdout.write(displayJson(publicStatus(status), 2) + '\n');
         return;
       }
       printStatus(status);
@@ -46,14 +47,14 @@ function printStatus(s: ReconcilerStatus): void {
   t.out(`observed  ${sha(s.observedRevision)}${s.suspended ? '  (suspended)' : ''}`);
   for (const c of s.conditions) {
     const mark = c.status === 'True' ? (c.type === 'Ready' ? t.color.green('✓') : t.color.yellow('●')) : c.type === 'Ready' ? t.color.red('✗') : ' ';
-    t.out(`${mark} ${c.type.padEnd(11)} ${c.status.padEnd(7)} ${c.reason}${c.message ? `: ${c.message}` : ''}`);
+    t.out(`${mark} ${c.type.padEnd(11)} ${c.status.padEnd(7)} ${visibleText(c.reason)}${c.message ? `: ${visibleText(c.message)}` : ''}`);
   }
   if (s.errors.length > 0) {
     t.out('errors:');
-    for (const e of s.errors) t.out(`  ${e.file}${e.line ? `:${e.line}${e.col ? `:${e.col}` : ''}` : ''}: ${e.message}`);
+    for (const e of s.errors) t.out(`  ${visibleText(e.file)}${e.line ? `:${e.line}${e.col ? `:${e.col}` : ''}` : ''}: ${visibleText(e.message)}`);
   }
   if (s.history.length > 0) {
     t.out('history:');
-    for (const h of s.history) t.out(`  ${h.at}  ${sha(h.revision)}  ${h.result.padEnd(9)} ${String(h.duration_ms).padStart(8)} ms${h.message ? `  ${h.message}` : ''}`);
+    for (const h of s.history) t.out(`  ${h.at}  ${sha(h.revision)}  ${h.result.padEnd(9)} ${String(h.duration_ms).padStart(8)} ms${h.message ? `  ${visibleText(h.message)}` : ''}`);
   }
 }

@@ -1,7 +1,7 @@
 // What a pull request asks for, computed at its current head (its body was written when it was
 // opened; later commits may have joined it): modules and network grants it adds to policy/,
 // secret names it declares, and the last recorded sandbox test of each tool it changes.
-import { classifyPath, diffTree, parseRepoFiles, readTree, runGit, toolId, type BranchForge, type PullRequest } from '@mcpbox/core';
+import { classifyPath, diffTree, findHiddenCharacters, parseRepoFiles, readTree, runGit, toolId, type BranchForge, type HiddenCharacter, type PullRequest } from '@mcpbox/core';
 import { serverOfDraft } from './change-branches.ts';
 import { TEST_CONTEXT_PREFIX } from './code-service.ts';
 
@@ -11,7 +11,13 @@ export interface PullReview {
   modules: Array<{ name: string; reason: string }>;
   grants: Array<{ server: string; host: string; port?: number; reason: string }>;
   secrets: Array<{ server: string; name: string }>;
-  tools: Array<{ id: string; change: string; test: { success: boolean; summary: string; at: string; current: boolean } | null }>;
+  /**
+   * The last recorded test of each changed tool: `current` when it ran the code at head, `commit`
+   * the head it ran at — a test whose commit is not `head` is stale (the branch moved since).
+   */
+  tools: Array<{ id: string; change: string; test: { success: boolean; summary: string; at: string; current: boolean; commit: string } | null }>;
+  /** Invisible and bidi characters in the files the pull request changes, as they are at head. */
+  hidden: Array<HiddenCharacter & { file: string }>;
 }
 
 export async function reviewPull(gitDir: string, forge: BranchForge, pr: PullRequest): Promise<PullReview | null> {
@@ -44,8 +50,13 @@ export async function reviewPull(gitDir: string, forge: BranchForge, pr: PullReq
     tools.push({
       id: toolId(file.server, file.tool),
       change: change.status,
-      test: test === undefined ? null : { success: test.success, summary: test.summary, at: test.at, current: blob !== undefined && test.version === blob },
+      test: test === undefined ? null : { success: test.success, summary: test.summary, at: test.at, current: blob !== undefined && test.version === blob, commit: test.commit },
     });
+  }
+  const hidden: PullReview['hidden'] = [];
+  for (const change of changes) {
+    const file = after.files.find((f) => f.path === change.path);
+    if (file !== undefined) for (const c of findHiddenCharacters(file.content)) hidden.push({ file: file.path, ...c });
   }
   return {
     base,
@@ -54,10 +65,12 @@ export async function reviewPull(gitDir: string, forge: BranchForge, pr: PullReq
     grants: now.network.grants.filter((g) => !oldGrants.has(`${g.server} ${g.host} ${g.port ?? ''}`)),
     secrets,
     tools,
+    hidden,
   };
 }
 
 interface Test {
+  commit: string;
   version: string;
   success: boolean;
   summary: string;
@@ -74,7 +87,7 @@ async function latestTests(gitDir: string, forge: BranchForge, base: string, hea
       const previous = found.get(key);
       if (previous !== undefined && previous.at >= status.updatedAt) continue;
       const m = /^version ([0-9a-f]{40}) \| (.*)$/s.exec(status.description);
-      found.set(key, { version: m?.[1] ?? '', success: status.state === 'success', summary: m?.[2] ?? status.description, at: status.updatedAt });
+      found.set(key, { commit, version: m?.[1] ?? '', success: status.state === 'success', summary: m?.[2] ?? status.description, at: status.updatedAt });
     }
   }
   return found;

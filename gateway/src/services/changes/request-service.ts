@@ -176,6 +176,7 @@ export class RequestService {
         grants: grants.map((g) => ({ host: g.host, ...(g.port === undefined ? {} : { port: g.port }), reason: g.reason })),
         relatedRequests: openRequests.map((pr) => ({ number: pr.number, title: pr.title })),
         files: changed.map((c) => `${c.status} ${c.path}`),
+        head: draft.commit,
       });
       try {
         const outcome = await this.open(branch, 'tools', title, body, `Publishing server "${server}"`);
