@@ -178,7 +178,6 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
       analyzeTimeoutMs: ANALYZE_TIMEOUT_MS,
       maxMessageBytes: MAX_IPC_MESSAGE_BYTES,
       spare: options.spareWorker ?? true,
-      hygiene: options.callHygiene ?? true,
     };
     const line = spawnLine({
       entry: files.controlEntry,
