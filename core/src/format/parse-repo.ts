@@ -179,10 +179,13 @@ function readTool(report: ProblemLog, server: string, tool: string, codeFile: Re
     if (parsed.value) meta = parsed.value;
   }
   if (codeFile === undefined) return undefined;
-  for (const problem of checkToolCode(codeFile.content)) {
+  const codeProblems = checkToolCode(codeFile.content);
+  for (const problem of codeProblems) {
     report.error(codeFile.path, problem.message, { line: problem.line, col: problem.col });
   }
-  if (nameIssue) return undefined;
+  // A file that is not Python text (too big, not UTF-8, empty…) never reaches the analyzer, which
+  // would only report the same fault again in other words.
+  if (nameIssue || codeProblems.length > 0) return undefined;
   return {
     server,
     name: tool,

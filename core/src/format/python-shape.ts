@@ -1,6 +1,6 @@
-// Cheap checks of a tool's Python that need no parser: size, encoding and the shape of `main`.
-// Real syntax and signature analysis happens later in the sandbox; these catch the common mistakes
-// early, with a line number, in `mcpbox validate` and in CI.
+// Checks of a tool's file that need no parser: size, encoding, invisible controls, emptiness. Python
+// itself (syntax, the shape of `main`, imports) is checked by one analyzer only, the sandbox's
+// analyze.py, so each problem is reported once; a file that fails these checks is not handed to it.
 import { findBidiControls } from './display-text.ts';
 
 export const MAX_TOOL_CODE_BYTES = 100 * 1024;
@@ -10,9 +10,6 @@ export interface CodeProblem {
   col?: number;
   message: string;
 }
-
-const ASYNC_MAIN = /^async[ \t]+def[ \t]+main[ \t]*\(/m;
-const SYNC_MAIN = /^def[ \t]+main[ \t]*\(/m;
 
 export function checkToolCode(source: string): CodeProblem[] {
   // Editors on Windows may start the file with a byte-order mark; Python accepts it, so do we.
@@ -43,17 +40,6 @@ export function checkToolCode(source: string): CodeProblem[] {
   }
   if (code.trim() === '') {
     return [{ line: 1, message: 'tool code is empty — a tool must define `async def main(...)` at the top level' }];
-  }
-  const sync = SYNC_MAIN.exec(code);
-  if (sync) {
-    return [{ ...positionOf(code, sync.index), message: '`main` must be `async def main(...)`, not `def main(...)` — add `async`' }];
-  }
-  if (!ASYNC_MAIN.test(code)) {
-    const nested = /^[ \t]+async[ \t]+def[ \t]+main[ \t]*\(/m.exec(code);
-    if (nested) {
-      return [{ ...positionOf(code, nested.index), message: 'tool must define `async def main(...)` at the top level, not indented inside another block' }];
-    }
-    return [{ line: 1, message: 'tool must define `async def main(...)` at the top level' }];
   }
   return [];
 }

@@ -13,6 +13,8 @@ interface Expected {
   col?: number;
   messageIncludes: string;
   severity?: 'error' | 'warning';
+  /** Found by the sandbox's analyzer (Python itself), not by the format: checked by `mcpbox validate` (gateway/test/validate-corpus.test.ts). */
+  by?: 'analyzer';
 }
 
 const corpus = new URL('../fixtures/broken-repos/', import.meta.url).pathname;
@@ -29,8 +31,9 @@ describe('broken-repo corpus', () => {
   for (const name of cases) {
     it(name, () => {
       const dir = join(corpus, name);
-      const expected = JSON.parse(readFileSync(join(dir, 'expect.json'), 'utf8')) as Expected[];
-      expect(expected.length).toBeGreaterThan(0);
+      const all = JSON.parse(readFileSync(join(dir, 'expect.json'), 'utf8')) as Expected[];
+      expect(all.length).toBeGreaterThan(0);
+      const expected = all.filter((want) => want.by !== 'analyzer');
       const files = readRepoDir(dir, (path) => path === 'expect.json');
       let state: DesiredState | undefined;
       expect(() => {
@@ -38,6 +41,11 @@ describe('broken-repo corpus', () => {
       }).not.toThrow();
       const problems = state?.problems ?? [];
       const errors = problems.filter((p) => p.severity === 'error');
+      if (expected.length === 0) {
+        // Python problems are the analyzer's alone: the format must not report them a second time.
+        expect(errors).toEqual([]);
+        return;
+      }
       expect(errors.length, 'the revision must be invalid').toBeGreaterThan(0);
       for (const want of expected) {
         const match = problems.find(

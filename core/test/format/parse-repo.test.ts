@@ -108,12 +108,16 @@ describe('whole-repo checks', () => {
     expect(errors(state)[0]?.message).toContain('at most 128');
   });
 
-  it('checks the shape of the code', () => {
+  it('leaves Python (the shape of `main`) to the sandbox\'s analyzer', () => {
+    for (const code of ['def main(x):\n    return x\n', 'def helper():\n    pass\n', 'class X:\n    async def main(self):\n        pass\n']) {
+      const state = parse(CONFIG, SERVER, file('servers/weather/tools/forecast.py', code));
+      expect(errors(state), code).toEqual([]);
+      expect(Object.keys(state.servers['weather']?.tools ?? {})).toEqual(['forecast']);
+    }
+  });
+
+  it('checks the file of the code and keeps a failing file from the analyzer', () => {
     const cases: Array<[string, string, number]> = [
-      ['def main(x):\n    return x\n', '`main` must be `async def main(...)`', 1],
-      ['import json\n\n\ndef main():\n    pass\n', '`main` must be `async def main(...)`', 4],
-      ['def helper():\n    pass\n', 'tool must define `async def main(...)` at the top level', 1],
-      ['class X:\n    async def main(self):\n        pass\n', 'at the top level, not indented', 2],
       ['   \n\n', 'tool code is empty', 1],
       ['async def main():\n    return "a\u0000b"\n', 'NUL byte', 2],
       ['async def main():\n    return "\uFFFD"\n', 'not valid UTF-8', 2],
@@ -122,6 +126,7 @@ describe('whole-repo checks', () => {
     for (const [code, message, line] of cases) {
       const state = parse(CONFIG, SERVER, file('servers/weather/tools/forecast.py', code));
       expect(errors(state), code.slice(0, 40)).toMatchObject([{ file: 'servers/weather/tools/forecast.py', line, message: expect.stringContaining(message) }]);
+      expect(state.servers['weather']?.tools['forecast'], code.slice(0, 40)).toBeUndefined();
     }
   });
 

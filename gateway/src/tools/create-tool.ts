@@ -7,7 +7,7 @@ import { PROPOSES_CHANGE, SANDBOX_RULES, WRITE_WORKFLOW } from './write-workflow
 export const createTool = defineManagementTool({
   name: 'mcpbox_create_tool',
   title: 'Create a tool (draft)',
-  description: `Create a Python tool in a server as a draft: commits servers/<server>/tools/<name>.py (and a .yaml when you pass settings) to the branch "mcpbox/draft/<server>". The server may be on main or itself a draft. The code is checked for the \`async def main\` shape first; call mcpbox_validate_code for the full check. Returns the version (the git blob id of the code) to pass as expected_version to mcpbox_update_tool. ${WRITE_WORKFLOW} ${SANDBOX_RULES}`,
+  description: `Create a Python tool in a server as a draft: commits servers/<server>/tools/<name>.py (and a .yaml when you pass settings) to the branch "mcpbox/draft/<server>". The server may be on main or itself a draft. The file is checked first (size, encoding, not empty); call mcpbox_validate_code for the Python check (syntax, the \`async def main\` shape, imports). Returns the version (the git blob id of the code) to pass as expected_version to mcpbox_update_tool. ${WRITE_WORKFLOW} ${SANDBOX_RULES}`,
   input: z.object({
     server_id: ServerId,
     name: ToolName,

@@ -81,8 +81,11 @@ export class CodeService {
     if (this.ctx.sandbox === null) {
       return { valid: errors.length === 0, errors, has_main: /^async[ \t]+def[ \t]+main[ \t]*\(/m.test(code), input_schema: null, description: '', imports: [], sandbox_checked: false };
     }
+    // A file that is not Python text is not analyzed: the analyzer would report the same fault again.
+    if (errors.length > 0) return { valid: false, errors, has_main: false, input_schema: null, description: '', imports: [], sandbox_checked: false };
+    // Python itself (syntax, the shape of `main`) is the analyzer's alone, so each problem comes once.
     const analysis = await this.ctx.sandbox.analyze(code);
-    for (const e of analysis.errors) if (!errors.some((x) => x.line === e.line && x.message === e.message)) errors.push({ line: e.line, col: e.col, message: e.message });
+    for (const e of analysis.errors) errors.push({ line: e.line, col: e.col, message: e.message });
     const imports = checkImports(analysis.imports, state);
     for (const entry of imports.filter((i) => !i.allowed)) {
       const line = lineOfImport(code, entry.name);
