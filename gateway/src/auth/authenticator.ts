@@ -1,6 +1,7 @@
 // Turns request headers and the peer address into an Identity, or a refusal with the status and
 // WWW-Authenticate challenge an MCP client expects. Modes: none (loopback only), bearer (named static
 // tokens), oidc (JWTs from one issuer); in any mode a trusted front may vouch for a user.
+import { BlockList, isIP } from 'node:net';
 import type { AuthSettings } from './auth-settings.ts';
 import { BearerTokenTable, secretEquals } from './bearer-tokens.ts';
 import { LOCAL_OPERATOR_IDENTITY, type Identity } from './identity.ts';
@@ -98,10 +99,14 @@ function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+// 127/8 and ::1; Node's BlockList also matches the IPv4-mapped form (::ffff:127.0.0.1) of a peer.
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
 export function isLoopbackAddress(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return a === '::1' || /^127\.\d+\.\d+\.\d+$/.test(a);
+  const family = address === undefined ? 0 : isIP(address);
+  return family !== 0 && LOOPBACK.check(address!, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 function oneLine(value: string): string {

@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod';
 import { SITE_DIST_DIR } from '@mcpbox/site/build';
 import { loadAuthSettings, type AuthSettings } from '../auth/auth-settings.ts';
+import { isLoopbackAddress } from '../auth/authenticator.ts';
 import { ConfigError } from './config-error.ts';
 import { loadOperationLimits, type OperationLimits } from './operation-limits.ts';
 import { loadRemoteForgeSettings, loadWebhookSecret, type RemoteForgeSettings } from './remote-forge-settings.ts';
@@ -44,11 +45,10 @@ export interface GatewayConfig {
   limits: OperationLimits;
 }
 
-const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1', '[::1]'];
 export const LOOPBACK_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
 
 export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_HOSTS.includes(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return host === 'localhost' || isLoopbackAddress(host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host);
 }
 
 const hostName = z

@@ -4,6 +4,7 @@
 // also serves the protected-resource metadata (RFC 9728) that MCP clients use to find the issuer.
 import type { IncomingMessage } from 'node:http';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { Authenticator, FRONT_TOKEN_HEADER, FRONT_USER_HEADER, LOCAL_OPERATOR_HEADER, type AuthRequest } from '../auth/authenticator.ts';
 import { IDENTITY_EXTRA_KEY, type Identity } from '../auth/identity.ts';
@@ -88,6 +89,5 @@ const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { authenti
   });
 };
 
-(authPlugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
-
-export const authentication = authPlugin;
+// Its hooks cover every route of the app, not only routes registered inside it.
+export const authentication = fastifyPlugin(authPlugin);

@@ -1,6 +1,7 @@
 // What a client sees when a request fails outside MCP's own handling: a JSON-RPC error body with
 // a message saying what was wrong, never a stack trace. Server-side failures are logged in full.
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
 
 const LIMIT_HINT = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
 
@@ -34,6 +35,5 @@ const errorRepliesPlugin: FastifyPluginAsync<ErrorReplyOptions> = async (app, { 
   });
 };
 
-(errorRepliesPlugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
-
-export const errorReplies = errorRepliesPlugin;
+// The error and not-found handlers apply to the whole app, not only inside this plugin.
+export const errorReplies = fastifyPlugin(errorRepliesPlugin);

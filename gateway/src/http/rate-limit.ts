@@ -1,62 +1,36 @@
-// Per-caller rate limit on /mcp: a token bucket per identity (the token name, OIDC subject or front
-// user; the peer address for anonymous callers) holding a minute's allowance and refilling
-// continuously. An empty bucket answers 429 with Retry-After in whole seconds.
-import type { FastifyPluginAsync } from 'fastify';
+// Per-caller rate limit on /mcp, through @fastify/rate-limit: a minute's window per identity (the
+// token name, OIDC subject or front user; the peer address for anonymous callers). A caller past the
+// limit gets 429 with Retry-After in whole seconds and a JSON-RPC error. The plugin also makes
+// `app.createRateLimit` available to every scope, for limits of their own (the status site's sign-in).
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
 
-export interface RateLimitOptions {
+interface RateLimitOptions {
   perMinute: number;
   metrics?: GatewayMetrics;
 }
 
-interface Bucket {
-  tokens: number;
-  updated: number;
-}
+export const RATE_WINDOW_MS = 60_000;
 
-export class TokenBuckets {
-  readonly #capacity: number;
-  readonly #perMs: number;
-  readonly #buckets = new Map<string, Bucket>();
-
-  constructor(perMinute: number) {
-    this.#capacity = perMinute;
-    this.#perMs = perMinute / 60_000;
-  }
-
-  /** 0 when a token was taken, else the milliseconds until one is available. */
-  take(key: string, now = Date.now()): number {
-    let bucket = this.#buckets.get(key);
-    if (bucket === undefined) {
-      if (this.#buckets.size > 10_000) this.sweep(now);
-      bucket = { tokens: this.#capacity, updated: now };
-      this.#buckets.set(key, bucket);
-    }
-    bucket.tokens = Math.min(this.#capacity, bucket.tokens + (now - bucket.updated) * this.#perMs);
-    bucket.updated = now;
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil((1 - bucket.tokens) / this.#perMs);
-  }
-
-  /** Forget callers whose bucket is full again (they would start full anyway). */
-  private sweep(now: number): void {
-    for (const [key, b] of this.#buckets) if (b.tokens + (now - b.updated) * this.#perMs >= this.#capacity) this.#buckets.delete(key);
-  }
+function callerKey(request: FastifyRequest): string {
+  const identity = request.identity;
+  return identity === undefined || identity.kind === 'anonymous' ? `peer:${request.socket.remoteAddress ?? '?'}` : `${identity.kind}:${identity.name}`;
 }
 
 const rateLimitPlugin: FastifyPluginAsync<RateLimitOptions> = async (app, { perMinute, metrics }) => {
+  // global: false — nothing is limited unless a route or hook asks (below, and the status site).
+  await app.register(fastifyRateLimit, { global: false });
   if (perMinute <= 0) return;
-  const buckets = new TokenBuckets(perMinute);
+  const check = app.createRateLimit({ max: perMinute, timeWindow: RATE_WINDOW_MS, keyGenerator: callerKey });
+  // A hook after authentication (registered after it), so the key is the caller, not the socket.
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/mcp') || request.method !== 'POST') return;
+    const limit = await check(request);
+    if (limit.isAllowed || !limit.isExceeded) return;
+    const seconds = Math.max(1, limit.ttlInSeconds);
     const identity = request.identity;
-    const key = identity === undefined || identity.kind === 'anonymous' ? `peer:${request.socket.remoteAddress ?? '?'}` : `${identity.kind}:${identity.name}`;
-    const waitMs = buckets.take(key);
-    if (waitMs === 0) return;
-    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
     // Token names are a fixed, configured set; OIDC subjects and front users are not, so they are
     // counted by kind to keep the metric's label set bounded.
     metrics?.rateLimited.inc({ caller: identity?.kind === 'bearer' ? identity.name : (identity?.kind ?? 'anonymous') });
@@ -69,6 +43,5 @@ const rateLimitPlugin: FastifyPluginAsync<RateLimitOptions> = async (app, { perM
   });
 };
 
-(rateLimitPlugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
-
-export const rateLimit = rateLimitPlugin;
+// The limit covers /mcp wherever it is registered, and createRateLimit is decorated on the app.
+export const rateLimit = fastifyPlugin(rateLimitPlugin);

@@ -1,6 +1,7 @@
 // DNS-rebinding protection for every route: the Host header must name this gateway and a browser
 // Origin, when present, must be allowed. Rejections are 403 with a JSON-RPC error (SDK hooks).
 import type { FastifyPluginAsync } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
 import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/fastify';
 
 export interface RequestGuardOptions {
@@ -13,8 +14,6 @@ const requestGuardsPlugin: FastifyPluginAsync<RequestGuardOptions> = async (app,
   app.addHook('onRequest', originValidation(options.allowedOrigins));
 };
 
-// The guards must cover routes registered outside this plugin too, so the plugin opts out of
-// Fastify's encapsulation (what the fastify-plugin helper does).
-(requestGuardsPlugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
-
-export const requestGuards = requestGuardsPlugin;
+// The guards must cover routes registered outside this plugin too: fastify-plugin opts it out of
+// Fastify's encapsulation.
+export const requestGuards = fastifyPlugin(requestGuardsPlugin);

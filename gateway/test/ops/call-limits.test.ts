@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { isCredentialKey, LOG_LIMITS, redactorFor } from '../../src/observability/log-redaction.ts';
 import { ServerBusyError, ServerCallLimiter } from '../../src/observability/server-call-limiter.ts';
-import { TokenBuckets } from '../../src/http/rate-limit.ts';
 import { startOpsGateway, type OpsGateway } from './ops-fixture.ts';
 
 describe('execution log redaction', () => {
@@ -63,18 +62,6 @@ describe('per-server concurrency cap', () => {
     release.shift()!();
     expect(await Promise.all([b, queued])).toEqual(['done', 'done']);
     expect(peak).toBe(2);
-  });
-});
-
-describe('token bucket', () => {
-  it('allows a minute of calls at once, then one per interval, and says how long to wait', () => {
-    const buckets = new TokenBuckets(60);
-    const t0 = 1_000_000;
-    for (let i = 0; i < 60; i++) expect(buckets.take('ci', t0)).toBe(0);
-    expect(buckets.take('ci', t0)).toBe(1000);
-    expect(buckets.take('alice', t0)).toBe(0); // callers do not share a bucket
-    expect(buckets.take('ci', t0 + 500)).toBe(500);
-    expect(buckets.take('ci', t0 + 1000)).toBe(0);
   });
 });
 

@@ -102,7 +102,7 @@ describe('200 concurrent clients × 50 calls', () => {
     const greedyLimited = greedy.reduce((n, o) => n + o.rateLimited, 0);
     const greedyReturned = greedy.reduce((n, o) => n + o.returned.length, 0);
     expect(greedyLimited).toBeGreaterThan(0);
-    // The bucket holds a minute's allowance plus what refills while the test runs.
+    // One window allows a minute's allowance; a new window opens each minute the test runs.
     expect(greedyReturned).toBeLessThanOrEqual(RATE_LIMIT + Math.ceil((seconds * RATE_LIMIT) / 60));
 
     const logged = loggedProbes();
@@ -111,7 +111,7 @@ describe('200 concurrent clients × 50 calls', () => {
     expect(logged.size).toBe(returned.length);
     console.log(`load: ${returned.length} calls returned, ${greedyLimited} rate-limited, ${seconds.toFixed(1)} s, ${(returned.length / seconds).toFixed(0)} calls/s`);
 
-    // The greedy bucket refills while the load runs; draining it again must end in a 429.
+    // The greedy caller's window may have reopened while the load ran; using it up again must end in a 429.
     let limited: Response | undefined;
     let body = '';
     for (let n = 0; n < RATE_LIMIT + 10 && limited?.status !== 429; n++) {

@@ -13,7 +13,7 @@
 // 64:ff9b:1::/48, 6to4 2002::/16) are judged by the address they wrap, so `::ffff:127.0.0.1`
 // is loopback and `2002:a00:1::` is private.
 
-import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 export type AddressTier = 'public' | 'private' | 'loopback' | 'never';
 
@@ -22,77 +22,74 @@ export interface AddressClass {
   what: string; // e.g. "a private (RFC 1918) address", for messages
 }
 
-interface Ipv4Range {
-  base: number;
-  bits: number;
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+
+interface Range {
+  cidr: [Address, number];
   tier: AddressTier;
   what: string;
 }
 
-function ipv4ToNumber(address: string): number {
-  const parts = address.split('.').map(Number);
-  return (((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!) >>> 0;
-}
-
-function v4(cidr: string, tier: AddressTier, what: string): Ipv4Range {
-  const [base, bits] = cidr.split('/');
-  return { base: ipv4ToNumber(base!), bits: Number(bits), tier, what };
+function range(cidr: string, tier: AddressTier, what: string): Range {
+  return { cidr: ipaddr.parseCIDR(cidr), tier, what };
 }
 
 // Most specific first: the first match wins.
-const IPV4_RANGES: Ipv4Range[] = [
-  v4('169.254.169.254/32', 'never', 'the cloud metadata endpoint'),
-  v4('169.254.170.2/32', 'never', 'the container metadata endpoint'),
-  v4('100.100.100.200/32', 'never', 'a cloud metadata endpoint'),
-  v4('168.63.129.16/32', 'never', 'the Azure host endpoint'),
-  v4('255.255.255.255/32', 'never', 'the broadcast address'),
-  v4('0.0.0.0/8', 'never', 'an unspecified ("this network") address'),
-  v4('127.0.0.0/8', 'loopback', 'a loopback address'),
-  v4('169.254.0.0/16', 'never', 'a link-local address'),
-  v4('10.0.0.0/8', 'private', 'a private (RFC 1918) address'),
-  v4('172.16.0.0/12', 'private', 'a private (RFC 1918) address'),
-  v4('192.168.0.0/16', 'private', 'a private (RFC 1918) address'),
-  v4('100.64.0.0/10', 'private', 'a carrier-grade NAT (100.64/10) address'),
-  v4('198.18.0.0/15', 'private', 'a benchmarking (198.18/15) address'),
-  v4('192.0.0.0/24', 'never', 'an IETF protocol assignment address'),
-  v4('192.0.2.0/24', 'never', 'a documentation address'),
-  v4('198.51.100.0/24', 'never', 'a documentation address'),
-  v4('203.0.113.0/24', 'never', 'a documentation address'),
-  v4('192.88.99.0/24', 'never', 'a deprecated 6to4 relay address'),
-  v4('224.0.0.0/4', 'never', 'a multicast address'),
-  v4('240.0.0.0/4', 'never', 'a reserved (240/4) address'),
+const IPV4_RANGES: Range[] = [
+  range('169.254.169.254/32', 'never', 'the cloud metadata endpoint'),
+  range('169.254.170.2/32', 'never', 'the container metadata endpoint'),
+  range('100.100.100.200/32', 'never', 'a cloud metadata endpoint'),
+  range('168.63.129.16/32', 'never', 'the Azure host endpoint'),
+  range('255.255.255.255/32', 'never', 'the broadcast address'),
+  range('0.0.0.0/8', 'never', 'an unspecified ("this network") address'),
+  range('127.0.0.0/8', 'loopback', 'a loopback address'),
+  range('169.254.0.0/16', 'never', 'a link-local address'),
+  range('10.0.0.0/8', 'private', 'a private (RFC 1918) address'),
+  range('172.16.0.0/12', 'private', 'a private (RFC 1918) address'),
+  range('192.168.0.0/16', 'private', 'a private (RFC 1918) address'),
+  range('100.64.0.0/10', 'private', 'a carrier-grade NAT (100.64/10) address'),
+  range('198.18.0.0/15', 'private', 'a benchmarking (198.18/15) address'),
+  range('192.0.0.0/24', 'never', 'an IETF protocol assignment address'),
+  range('192.0.2.0/24', 'never', 'a documentation address'),
+  range('198.51.100.0/24', 'never', 'a documentation address'),
+  range('203.0.113.0/24', 'never', 'a documentation address'),
+  range('192.88.99.0/24', 'never', 'a deprecated 6to4 relay address'),
+  range('224.0.0.0/4', 'never', 'a multicast address'),
+  range('240.0.0.0/4', 'never', 'a reserved (240/4) address'),
 ];
 
-function classifyIpv4(address: string): AddressClass {
-  const value = ipv4ToNumber(address);
-  for (const range of IPV4_RANGES) {
-    const mask = range.bits === 0 ? 0 : (0xffffffff << (32 - range.bits)) >>> 0;
-    if ((value & mask) >>> 0 === (range.base & mask) >>> 0) return { tier: range.tier, what: range.what };
-  }
-  return { tier: 'public', what: 'a public address' };
+// Checked after the forms that wrap an IPv4 address (below); most specific first.
+const IPV6_RANGES: Range[] = [
+  range('::/128', 'never', 'the unspecified address'),
+  range('::1/128', 'loopback', 'a loopback address'),
+  range('::/96', 'never', 'a deprecated IPv4-compatible address'),
+  range('2001::/32', 'never', 'a Teredo address'),
+  range('2001:db8::/32', 'never', 'a documentation address'),
+  range('3fff::/20', 'never', 'a documentation address'), // RFC 9637
+  range('fd00:ec2::254/128', 'never', 'the cloud metadata endpoint'),
+  range('fc00::/7', 'private', 'a unique local (fc00::/7) address'),
+  range('fe80::/10', 'never', 'a link-local address'),
+  range('fec0::/10', 'private', 'a site-local address'),
+  range('ff00::/8', 'never', 'a multicast address'),
+  range('2000::/3', 'public', 'a public address'),
+];
+
+// IPv6 forms that carry an IPv4 address, judged by that address; `at` is the byte offset of it.
+const IPV4_CARRIERS: Array<{ cidr: [Address, number]; kind: string; at: number; atLeast?: AddressClass }> = [
+  { cidr: ipaddr.parseCIDR('::ffff:0:0/96'), kind: 'an IPv4-mapped', at: 12 },
+  { cidr: ipaddr.parseCIDR('64:ff9b::/96'), kind: 'a NAT64', at: 12 },
+  // Local-use NAT64 (RFC 8215) only exists inside a site, so it is at least private.
+  { cidr: ipaddr.parseCIDR('64:ff9b:1::/48'), kind: 'a local-use NAT64', at: 12, atLeast: { tier: 'private', what: 'a local-use NAT64 address' } },
+  { cidr: ipaddr.parseCIDR('2002::/16'), kind: 'a 6to4', at: 2 },
+];
+
+function firstMatch(address: Address, ranges: Range[]): AddressClass | undefined {
+  const found = ranges.find((r) => address.kind() === r.cidr[0].kind() && address.match(r.cidr));
+  return found && { tier: found.tier, what: found.what };
 }
 
-/** The 8 16-bit groups of a valid IPv6 literal (as `net.isIP` accepts it). */
-function ipv6Groups(address: string): number[] {
-  let text = address.toLowerCase();
-  const zone = text.indexOf('%');
-  if (zone >= 0) text = text.slice(0, zone);
-  // A trailing dotted quad becomes two groups.
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted) {
-    const n = ipv4ToNumber(dotted[1]!);
-    text = `${text.slice(0, dotted.index)}${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
-  }
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
-  const headGroups = head ? head.split(':') : [];
-  const tailGroups = tail ? tail.split(':') : [];
-  const missing = 8 - headGroups.length - tailGroups.length;
-  const groups = [...headGroups, ...Array<string>(tail === undefined ? 0 : missing).fill('0'), ...tailGroups];
-  return groups.map((g) => parseInt(g, 16));
-}
-
-function ipv4FromGroups(high: number, low: number): string {
-  return `${high >>> 8}.${high & 0xff}.${low >>> 8}.${low & 0xff}`;
+function classifyIpv4(address: ipaddr.IPv4): AddressClass {
+  return firstMatch(address, IPV4_RANGES) ?? { tier: 'public', what: 'a public address' };
 }
 
 const TIER_ORDER: AddressTier[] = ['public', 'private', 'loopback', 'never'];
@@ -101,53 +98,35 @@ function stricter(a: AddressClass, b: AddressClass): AddressClass {
   return TIER_ORDER.indexOf(a.tier) >= TIER_ORDER.indexOf(b.tier) ? a : b;
 }
 
-function wrapped(kind: string, inner: string): AddressClass {
-  const c = classifyIpv4(inner);
-  return { tier: c.tier, what: `${kind} form of ${inner}, ${c.what}` };
-}
-
-function classifyIpv6(address: string): AddressClass {
-  const g = ipv6Groups(address);
-  const zeroUpTo = (n: number) => g.slice(0, n).every((x) => x === 0);
-  if (zeroUpTo(8)) return { tier: 'never', what: 'the unspecified address' };
-  if (zeroUpTo(7) && g[7] === 1) return { tier: 'loopback', what: 'a loopback address' };
-  if (zeroUpTo(5) && g[5] === 0xffff) return wrapped('an IPv4-mapped', ipv4FromGroups(g[6]!, g[7]!));
-  if (zeroUpTo(6)) return { tier: 'never', what: 'a deprecated IPv4-compatible address' };
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) {
-    return wrapped('a NAT64', ipv4FromGroups(g[6]!, g[7]!));
+function classifyIpv6(address: ipaddr.IPv6): AddressClass {
+  for (const carrier of IPV4_CARRIERS) {
+    if (!address.match(carrier.cidr)) continue;
+    const inner = new ipaddr.IPv4(address.toByteArray().slice(carrier.at, carrier.at + 4));
+    const c = classifyIpv4(inner);
+    const judged: AddressClass = { tier: c.tier, what: `${carrier.kind} form of ${inner.toString()}, ${c.what}` };
+    return carrier.atLeast ? stricter(carrier.atLeast, judged) : judged;
   }
-  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) {
-    // Local-use NAT64 (RFC 8215) only exists inside a site, so it is at least private.
-    return stricter({ tier: 'private', what: 'a local-use NAT64 address' }, wrapped('a local-use NAT64', ipv4FromGroups(g[6]!, g[7]!)));
-  }
-  if (g[0] === 0x2002) return wrapped('a 6to4', ipv4FromGroups(g[1]!, g[2]!));
-  if (g[0] === 0x2001 && g[1] === 0) return { tier: 'never', what: 'a Teredo address' };
-  if (g[0] === 0x2001 && g[1] === 0xdb8) return { tier: 'never', what: 'a documentation address' };
-  if (g[0]! >> 4 === 0x3ff && (g[0]! & 0xf) === 0xf && g[1]! >> 12 === 0) {
-    return { tier: 'never', what: 'a documentation address' }; // 3fff::/20, RFC 9637
-  }
-  if (g[0] === 0xfd00 && g[1] === 0x0ec2 && g.slice(2, 7).every((x) => x === 0) && g[7] === 0x254) {
-    return { tier: 'never', what: 'the cloud metadata endpoint' };
-  }
-  if ((g[0]! & 0xfe00) === 0xfc00) return { tier: 'private', what: 'a unique local (fc00::/7) address' };
-  if ((g[0]! & 0xffc0) === 0xfe80) return { tier: 'never', what: 'a link-local address' };
-  if ((g[0]! & 0xffc0) === 0xfec0) return { tier: 'private', what: 'a site-local address' };
-  if ((g[0]! & 0xff00) === 0xff00) return { tier: 'never', what: 'a multicast address' };
-  if ((g[0]! & 0xe000) === 0x2000) return { tier: 'public', what: 'a public address' };
   // Default deny: whatever is not global unicast (discard 100::/64, unassigned space, …).
-  return { tier: 'never', what: 'a non-global IPv6 address' };
+  return firstMatch(address, IPV6_RANGES) ?? { tier: 'never', what: 'a non-global IPv6 address' };
 }
 
 /** Tier of a canonical IP address; anything that is not an IP literal is `never`. */
 export function classifyAddress(address: string): AddressClass {
-  switch (isIP(address)) {
-    case 4:
-      return classifyIpv4(address);
-    case 6:
-      return classifyIpv6(address);
-    default:
-      return { tier: 'never', what: 'not an IP address' };
-  }
+  // Only the canonical forms (as `net.isIP` and the resolver give them): ipaddr.js would also read
+  // "127.1" or "0x7f.1" as IPv4, which a host string must never be taken for.
+  if (ipaddr.IPv4.isValidFourPartDecimal(address)) return classifyIpv4(ipaddr.IPv4.parse(address));
+  const ipv6 = parseIpv6(address);
+  if (ipv6 !== undefined) return classifyIpv6(ipv6);
+  return { tier: 'never', what: 'not an IP address' };
+}
+
+function parseIpv6(address: string): ipaddr.IPv6 | undefined {
+  const zone = address.indexOf('%');
+  const bare = zone >= 0 ? address.slice(0, zone) : address;
+  if (!ipaddr.IPv6.isValid(bare)) return undefined;
+  // ipaddr.js reads any "…:a.b.c.d" as IPv4-mapped (so "::127.0.0.1", IPv4-compatible, would pass
+  // for ::ffff:127.0.0.1); the WHATWG URL parser writes every IPv6 literal in hex groups first.
+  return ipaddr.IPv6.parse(new URL(`http://[${bare}]/`).hostname.slice(1, -1));
 }
 
 // Names that lead to cloud metadata services whatever DNS says; refused even when granted.
