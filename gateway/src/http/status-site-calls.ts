@@ -5,7 +5,7 @@ import type { ExecutionLogRepository } from '@mcpbox/core';
 import type { CallStatsSource, SiteCalls } from '@mcpbox/site';
 
 /** How many of a tool's newest entries are read per data.json; enough for stable figures. */
-export const CALLS_READ = 500;
+const CALLS_READ = 500;
 const ERRORS_SHOWN = 5;
 const ERROR_CHARS = 500;
 

@@ -15,7 +15,7 @@ import { StatusSiteBuild } from './status-site-build.ts';
 import { StatusSiteData } from './status-site-data.ts';
 import { StatusSiteFiles } from './status-site-files.ts';
 
-export const STATUS_PREFIX = '/status/';
+const STATUS_PREFIX = '/status/';
 
 // Everything the pages load comes from this origin; the policy makes the browser refuse the rest.
 const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";

@@ -8,7 +8,7 @@ function isSchema(value: unknown): value is Schema {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function typeOf(schema: unknown): string {
+function typeOf(schema: unknown): string {
   if (!isSchema(schema)) return 'any';
   if (Array.isArray(schema['enum'])) return `one of ${schema['enum'].map((v) => JSON.stringify(v)).join(', ')}`;
   if ('const' in schema) return JSON.stringify(schema['const']);
