@@ -91,7 +91,8 @@ export function register(program: Command): void {
       term.err('connect a client, e.g. in its MCP config:');
       term.err(JSON.stringify({ mcpServers: { mcpbox: { type: 'http', url } } }, null, 2));
       term.err(`or: claude mcp add --transport http mcpbox ${url}`);
-      term.err(`status site: ${url.replace(/\/mcp$/, '/status/')}`);
+      // A browser cannot send the token a client does: it signs in once at /status/login.
+      term.err(`status site: ${url.replace(/\/mcp$/, '/status/')}${config.auth === 'none' ? '' : ` (in a browser, sign in with a token at ${url.replace(/\/mcp$/, '/status/login')})`}`);
       // Clients must be told how to authenticate; the token itself is never printed.
       if (config.auth === 'bearer') term.err(`auth: bearer; clients send "Authorization: Bearer <token>" (${config.authSettings.bearerTokens.length} named token(s) configured)`);
       if (config.auth === 'oidc') term.err(`auth: oidc; clients discover ${config.authSettings.oidc?.issuer} from /.well-known/oauth-protected-resource/mcp`);
