@@ -13,8 +13,7 @@ export const closePullRequestInput = z.object({
   author: IdentitySchema.optional(),
 });
 
-export const closePullRequestDescription = 'Close an open pull request without merging it; the reason is recorded as the closing comment.';
-
+/** Close an open pull request without merging it; the reason is recorded as the closing comment. */
 export async function closePullRequest(ctx: LocalForgeContext, raw: unknown): Promise<PullRequest> {
   const input = parseInput('closePullRequest', closePullRequestInput, raw);
   const record = await ctx.pulls.transact(async (snapshot) => {

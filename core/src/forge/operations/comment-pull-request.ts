@@ -10,8 +10,7 @@ export const commentPullRequestInput = z.object({
   author: IdentitySchema.optional(),
 });
 
-export const commentPullRequestDescription = 'Add a comment to a pull request (any state).';
-
+/** Add a comment to a pull request (any state). */
 export async function commentPullRequest(ctx: LocalForgeContext, raw: unknown): Promise<PullRequest> {
   const input = parseInput('commentPullRequest', commentPullRequestInput, raw);
   const record = await ctx.pulls.transact(async (snapshot) => {

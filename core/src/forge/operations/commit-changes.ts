@@ -24,9 +24,10 @@ export const commitChangesInput = z.object({
   expectedHead: ShaSchema.optional(),
 });
 
-export const commitChangesDescription =
-  'Commit whole-file writes and deletions to an existing branch. With expectedHead the commit is refused if the branch moved; without it, it lands on the current head.';
-
+/**
+ * Commit whole-file writes and deletions to an existing branch. With expectedHead the commit is
+ * refused if the branch moved; without it, it lands on the current head.
+ */
 export async function commitChanges(ctx: LocalForgeContext, raw: unknown): Promise<CommitChangesResponse> {
   const input = parseInput('commitChanges', commitChangesInput, raw);
   if (input.branch === 'main' && ctx.scope === 'branch') {

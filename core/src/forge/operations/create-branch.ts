@@ -11,8 +11,7 @@ export const createBranchInput = z.object({
   from: z.string().min(1).max(200).default('refs/heads/main'),
 });
 
-export const createBranchDescription = 'Create a new branch from main (or another revision). Fails with a conflict if it already exists.';
-
+/** Create a new branch from main (or another revision). Fails with a conflict if it already exists. */
 export async function createBranch(ctx: LocalForgeContext, raw: unknown): Promise<Branch> {
   const input = parseInput('createBranch', createBranchInput, raw);
   const ref = branchRef(input.branch);

@@ -10,8 +10,7 @@ export const deleteBranchInput = z.object({
   expectedHead: ShaSchema.optional(),
 });
 
-export const deleteBranchDescription = 'Delete a branch. Pull-request records and refs/pull/<n>/head keep their history.';
-
+/** Delete a branch. Pull-request records and refs/pull/<n>/head keep their history. */
 export async function deleteBranch(ctx: LocalForgeContext, raw: unknown): Promise<void> {
   const input = parseInput('deleteBranch', deleteBranchInput, raw);
   if (input.branch === 'main') throw new ForgeError('invalid_input', 'The main branch cannot be deleted.');

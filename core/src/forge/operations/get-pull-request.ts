@@ -5,8 +5,7 @@ import { PullNumberSchema, viewPull, type LocalForgeContext } from '../local-con
 
 export const getPullRequestInput = z.object({ number: PullNumberSchema });
 
-export const getPullRequestDescription = 'Get one pull request with its comments, state and head commit.';
-
+/** Get one pull request with its comments, state and head commit. */
 export async function getPullRequest(ctx: LocalForgeContext, raw: unknown): Promise<PullRequest> {
   const input = parseInput('getPullRequest', getPullRequestInput, raw);
   return viewPull(ctx, await (await ctx.pulls.snapshot()).pull(input.number));

@@ -5,8 +5,7 @@ import { ShaSchema, type LocalForgeContext } from '../local-context.ts';
 
 export const listCommitStatusesInput = z.object({ sha: ShaSchema });
 
-export const listCommitStatusesDescription = 'List the check results recorded on a commit.';
-
+/** List the check results recorded on a commit. */
 export async function listCommitStatuses(ctx: LocalForgeContext, raw: unknown): Promise<CommitStatus[]> {
   const input = parseInput('listCommitStatuses', listCommitStatusesInput, raw);
   return (await ctx.pulls.snapshot()).statuses(input.sha);

@@ -10,8 +10,7 @@ export const listPullRequestsInput = z
   })
   .default({ state: 'all' });
 
-export const listPullRequestsDescription = 'List pull requests, optionally only those in one state or from one branch, oldest first.';
-
+/** List pull requests, optionally only those in one state or from one branch, oldest first. */
 export async function listPullRequests(ctx: LocalForgeContext, raw: unknown): Promise<PullRequest[]> {
   const input = parseInput('listPullRequests', listPullRequestsInput, raw);
   const records = (await (await ctx.pulls.snapshot()).pulls()).filter(

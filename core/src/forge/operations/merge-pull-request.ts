@@ -20,11 +20,12 @@ export const mergePullRequestInput = z.object({
   expectedHead: ShaSchema.optional(),
 });
 
-export const mergePullRequestDescription =
-  'Merge an open pull request into main with a real --no-ff merge commit by the admin. Main, the PR record and refs/pull/<n>/head move in one transaction.';
-
 const MAIN = 'refs/heads/main';
 
+/**
+ * Merge an open pull request into main with a real --no-ff merge commit by the admin. Main, the PR
+ * record and refs/pull/<n>/head move in one transaction.
+ */
 export async function mergePullRequest(ctx: LocalForgeContext, raw: unknown): Promise<PullRequest> {
   const input = parseInput('mergePullRequest', mergePullRequestInput, raw);
   let moved: { previous: string; current: string } | undefined;

@@ -14,8 +14,7 @@ export const openPullRequestInput = z.object({
   author: IdentitySchema.optional(),
 });
 
-export const openPullRequestDescription = 'Open a pull request from a branch into main. One open pull request per branch.';
-
+/** Open a pull request from a branch into main. One open pull request per branch. */
 export async function openPullRequest(ctx: LocalForgeContext, raw: unknown): Promise<PullRequest> {
   const input = parseInput('openPullRequest', openPullRequestInput, raw);
   if (input.branch === 'main') throw new ForgeError('invalid_input', 'A pull request must come from a branch other than main.');

@@ -13,8 +13,10 @@ export const proposeRevertInput = z.object({
   author: IdentitySchema.optional(),
 });
 
-export const proposeRevertDescription = 'Put a revert of a commit or merged pull request on a new branch from main, ready to open as a pull request.';
-
+/**
+ * Put a revert of a commit or merged pull request on a new branch from main, ready to open as a
+ * pull request.
+ */
 export async function proposeRevert(ctx: LocalForgeContext, raw: unknown): Promise<RevertResponse> {
   const input = parseInput('proposeRevert', proposeRevertInput, raw);
   const target = await resolveRevertTarget(ctx, input.commitOrPr);

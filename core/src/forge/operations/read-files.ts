@@ -6,8 +6,7 @@ import type { LocalForgeContext } from '../local-context.ts';
 
 export const readFilesInput = z.object({ ref: z.string().min(1).max(200) });
 
-export const readFilesDescription = 'Read every file of a branch or commit (reading main is always allowed).';
-
+/** Read every file of a branch or commit (reading main is always allowed). */
 export async function readFiles(ctx: LocalForgeContext, raw: unknown): Promise<{ commit: string; files: RepoFile[] }> {
   const input = parseInput('readFiles', readFilesInput, raw);
   return readTree(ctx.gitDir, input.ref);

@@ -6,9 +6,10 @@ import { pullPath, recordFile } from '../pull-store.ts';
 
 export const recordShownHeadInput = z.object({ number: PullNumberSchema, head: ShaSchema });
 
-export const recordShownHeadDescription =
-  'Record the head commit a review displayed on an open pull request, so that a later merge without an explicit head merges exactly that one.';
-
+/**
+ * Record the head commit a review displayed on an open pull request, so that a later merge without
+ * an explicit head merges exactly that one.
+ */
 export async function recordShownHead(ctx: LocalForgeContext, raw: unknown): Promise<PullRequest> {
   const input = parseInput('recordShownHead', recordShownHeadInput, raw);
   const record = await ctx.pulls.transact(async (snapshot) => {

@@ -10,8 +10,10 @@ export const revertInput = z.object({
   message: z.string().trim().min(1).max(16_000).optional(),
 });
 
-export const revertDescription = 'Revert a commit or a merged pull request directly on main (admin only). Conflicts with later changes are reported with their paths.';
-
+/**
+ * Revert a commit or a merged pull request directly on main (admin only). Conflicts with later
+ * changes are reported with their paths.
+ */
 export async function revert(ctx: LocalForgeContext, raw: unknown): Promise<RevertResponse> {
   const input = parseInput('revert', revertInput, raw);
   const target = await resolveRevertTarget(ctx, input.commitOrPr);

@@ -13,8 +13,10 @@ export const setCommitStatusInput = z.object({
   targetUrl: z.url().optional(),
 });
 
-export const setCommitStatusDescription = 'Record a check result (e.g. mcpbox validate, sandbox test) on a commit; one status per context, the latest wins.';
-
+/**
+ * Record a check result (e.g. mcpbox validate, sandbox test) on a commit; one status per context,
+ * the latest wins.
+ */
 export async function setCommitStatus(ctx: LocalForgeContext, raw: unknown): Promise<CommitStatus> {
   const input = parseInput('setCommitStatus', setCommitStatusInput, raw);
   await resolveCommit(ctx.gitDir, input.sha);
