@@ -44,7 +44,7 @@ export const statusSite: FastifyPluginAsync<StatusSiteOptions> = async (app, opt
   statusSiteAuth(app, { authenticator: options.authenticator, metrics: options.metrics });
 
   const secure = (reply: FastifyReply) =>
-    reply.header('content-security-policy', CONTENT_SECURITY_POLICY).header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin');
+    reply.header('content-security-policy', CONTENT_SECURITY_POLICY).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
 
   app.get('/status', async (_request, reply) => reply.redirect(STATUS_PREFIX, 301));
 
