@@ -4,6 +4,8 @@
 // client was told "internal error". Tool arguments are the deepest part of a request that a client
 // controls; real ones nest a handful of levels (a list of objects of lists), so 64 leaves ample room
 // while staying far below the thousands of frames where recursive code breaks.
+import type { JSONRPCMessage, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
+
 export const MAX_ARGUMENT_DEPTH = 64;
 /** The envelope around the arguments (`{params: {arguments: …}}`, `_meta`) adds a few levels. */
 const ENVELOPE_DEPTH = 8;
@@ -43,4 +45,74 @@ export function messageDepthProblem(body: unknown): string | undefined {
     return `Invalid params: the request is nested deeper than ${MAX_ARGUMENT_DEPTH + ENVELOPE_DEPTH} levels (tool arguments may nest at most ${MAX_ARGUMENT_DEPTH}).`;
   }
   return undefined;
+}
+
+/**
+ * A transport that answers too-deep requests itself with -32602 and never hands them on: stdio has
+ * no HTTP route in front of the SDK, so the same check sits between the transport and the server.
+ */
+export class DepthGuardedTransport implements Transport {
+  readonly #inner: Transport;
+  #onmessage: Transport['onmessage'];
+
+  constructor(inner: Transport) {
+    this.#inner = inner;
+  }
+
+  start(): Promise<void> {
+    return this.#inner.start();
+  }
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    return this.#inner.send(message, options);
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+
+  get onclose(): Transport['onclose'] {
+    return this.#inner.onclose;
+  }
+
+  set onclose(handler: Transport['onclose']) {
+    this.#inner.onclose = handler;
+  }
+
+  get onerror(): Transport['onerror'] {
+    return this.#inner.onerror;
+  }
+
+  set onerror(handler: Transport['onerror']) {
+    this.#inner.onerror = handler;
+  }
+
+  get onmessage(): Transport['onmessage'] {
+    return this.#onmessage;
+  }
+
+  set onmessage(handler: Transport['onmessage']) {
+    this.#onmessage = handler;
+    this.#inner.onmessage = handler === undefined ? undefined : (message, extra) => {
+      const problem = messageDepthProblem(message);
+      if (problem === undefined) return handler(message, extra);
+      const id = (message as { id?: unknown }).id;
+      // A notification gets no answer; a request gets the refusal under its own id.
+      if (typeof id === 'string' || typeof id === 'number') {
+        this.#inner.send({ jsonrpc: '2.0', id, error: { code: INVALID_PARAMS, message: problem } }).catch((err: unknown) => this.#inner.onerror?.(err instanceof Error ? err : new Error(String(err))));
+      }
+    };
+  }
+
+  get sessionId(): string | undefined {
+    return this.#inner.sessionId;
+  }
+
+  get setProtocolVersion(): Transport['setProtocolVersion'] {
+    return this.#inner.setProtocolVersion?.bind(this.#inner);
+  }
+
+  get setSupportedProtocolVersions(): Transport['setSupportedProtocolVersions'] {
+    return this.#inner.setSupportedProtocolVersions?.bind(this.#inner);
+  }
 }

@@ -1,11 +1,12 @@
 // The stdio transport (`mcpbox stdio` in embedded mode): the gateway's core served over one
 // stdin/stdout connection, either era (the SDK decides from the opening message). stdout carries
 // the protocol; logs go to stderr. What is served is wired by app/compose-gateway.ts, as for HTTP.
-import { serveStdio, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
+import { serveStdio, StdioServerTransport, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import type { Server } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import type { LiveRegistry } from '@mcpbox/reconciler';
 import type { GatewayCore } from '../app/gateway-core.ts';
+import { DepthGuardedTransport } from '../mcp/message-depth.ts';
 
 export interface StdioOptions {
   core: GatewayCore;
@@ -28,7 +29,8 @@ export function serveOverStdio(options: StdioOptions): StdioServerHandle {
       server.onclose = () => instances.delete(server);
       return server;
     },
-    { onerror: (err) => options.logger.debug({ err }, 'stdio MCP message rejected') },
+    // Too-deep requests are answered by the guard before the SDK's recursive handling sees them.
+    { transport: new DepthGuardedTransport(new StdioServerTransport()), onerror: (err) => options.logger.debug({ err }, 'stdio MCP message rejected') },
   );
   return {
     async close() {
