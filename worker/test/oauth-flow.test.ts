@@ -11,9 +11,10 @@ import { CLIENTS_ORIGIN, startFront, type FrontFixture } from './support/front-f
 import { CLIENT_REDIRECT, HeadlessOAuthClient } from './support/oauth-client.ts';
 
 let fx: FrontFixture;
+// Generous: the gateway's first apply analyses the tools in Pyodide, slow on a loaded machine.
 beforeAll(async () => {
   fx = await startFront();
-});
+}, 300_000);
 afterAll(async () => {
   await fx?.close();
 });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { ConfigError } from '../config/config-error.ts';
 import type { AuthMode, Environment } from '../config/environment.ts';
+import { loadFrontSettings, type FrontAllowList } from './front-settings.ts';
 
 export interface NamedToken {
   name: string;
@@ -23,6 +24,10 @@ export interface AuthSettings {
   oidc?: OidcSettings;
   /** Service token of a trusted front (e.g. a Cloudflare Worker) allowed to pass X-MCPbox-User. */
   frontToken?: string;
+  /** The front's previous service token, accepted too while it is rotated (see auth/front-settings.ts). */
+  frontTokenPrevious?: string;
+  /** Users the front may vouch for; unset: whoever it names. */
+  frontAllowedUsers?: FrontAllowList;
   /** Whether callers that are remote may use the tools that propose or run unreviewed changes. */
   remoteToolEditing: boolean;
   /** Public URL of /mcp for protected-resource metadata; derived from the request when unset. */
@@ -76,11 +81,8 @@ export function loadAuthSettings(mode: AuthMode, env: Environment): AuthSettings
   const settings: AuthSettings = { mode, bearerTokens: [], remoteToolEditing: flag(env.MCPBOX_REMOTE_TOOL_EDITING, 'MCPBOX_REMOTE_TOOL_EDITING') };
   const publicUrl = parseUrl(env, 'MCPBOX_PUBLIC_URL', 'MCP endpoint');
   if (publicUrl !== undefined) settings.publicUrl = publicUrl;
-  const front = optional(env, 'MCPBOX_FRONT_TOKEN');
-  if (front !== undefined) {
-    if (front.length < MIN_TOKEN_LENGTH) throw new ConfigError('MCPBOX_FRONT_TOKEN', `the service token is shorter than ${MIN_TOKEN_LENGTH} characters; generate one with \`openssl rand -hex 32\``);
-    settings.frontToken = front;
-  }
+  const front = loadFrontSettings(env);
+  if (front !== undefined) Object.assign(settings, front);
   if (mode === 'bearer') {
     const inline = optional(env, 'MCPBOX_BEARER_TOKENS');
     const file = optional(env, 'MCPBOX_BEARER_TOKENS_FILE');

@@ -5,6 +5,7 @@ import { BlockList, isIP } from 'node:net';
 import type { AuthSettings } from './auth-settings.ts';
 import { BearerTokenTable, secretEquals } from './bearer-tokens.ts';
 import { LOCAL_OPERATOR_IDENTITY, type Identity } from './identity.ts';
+import { frontUserAllowed } from './front-settings.ts';
 import { IssuerUnavailable, OidcVerifier, TokenRejected } from './oidc-verifier.ts';
 
 export const FRONT_TOKEN_HEADER = 'x-mcpbox-service-token';
@@ -52,11 +53,17 @@ export class Authenticator {
     // A user name is only believed from the trusted front; anything else claiming one is refused
     // rather than ignored, so a misconfigured front is noticed at once.
     if (req.frontToken !== undefined || req.frontUser !== undefined) {
-      const front = this.settings.frontToken;
-      if (front === undefined || req.frontToken === undefined || !secretEquals(req.frontToken, front)) {
+      const accepted = [this.settings.frontToken, this.settings.frontTokenPrevious].filter((t): t is string => t !== undefined);
+      const presented = req.frontToken;
+      // Every accepted token is compared, so timing does not tell which one (if any) matched.
+      const matches = presented === undefined ? [] : accepted.map((t) => secretEquals(presented, t));
+      if (!matches.includes(true)) {
         return { ok: false, status: 403, message: 'X-MCPbox-User and X-MCPbox-Service-Token are accepted only from the trusted front with its service token (MCPBOX_FRONT_TOKEN).' };
       }
       const user = oneLine(req.frontUser ?? '');
+      if (!frontUserAllowed(this.settings.frontAllowedUsers, user)) {
+        return { ok: false, status: 403, message: `The front vouched for ${user === '' ? 'no user' : JSON.stringify(user)}, who is not on this gateway's MCPBOX_FRONT_ALLOWED_USERS; the admin adds them there (and to the front's ALLOWED_USERS).` };
+      }
       return { ok: true, identity: { name: user === '' ? 'front' : user, kind: 'front', ...(user === '' ? {} : { user }), remote: true } };
     }
     if (this.settings.mode === 'none') return { ok: true, identity: { name: 'local', kind: 'anonymous', remote: peerRemote } };
