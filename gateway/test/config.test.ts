@@ -75,4 +75,12 @@ describe('loadConfig', () => {
   it('skips bind checks for stdio', () => {
     expect(loadConfig({ MCPBOX_HOST: '0.0.0.0' }, '/x', 'stdio').host).toBe('0.0.0.0');
   });
+
+  it('reads the sandbox caps, and refuses a draft cap above the total', () => {
+    expect(loadConfig({}, '/x').limits).toMatchObject({ sandboxMaxChildren: 16, sandboxMaxDraftChildren: 2 });
+    expect(loadConfig({ MCPBOX_SANDBOX_MAX_CHILDREN: '4', MCPBOX_SANDBOX_MAX_DRAFT_CHILDREN: '4' }, '/x').limits).toMatchObject({ sandboxMaxChildren: 4, sandboxMaxDraftChildren: 4 });
+    expect(failure({ MCPBOX_SANDBOX_MAX_CHILDREN: '0' })).toBe('MCPBOX_SANDBOX_MAX_CHILDREN: expected a whole number 1–1000, got "0"');
+    expect(failure({ MCPBOX_SANDBOX_MAX_CHILDREN: '3', MCPBOX_SANDBOX_MAX_DRAFT_CHILDREN: '5' })).toBe(
+      'MCPBOX_SANDBOX_MAX_DRAFT_CHILDREN: draft children are part of MCPBOX_SANDBOX_MAX_CHILDREN (3), so at most that many, got 5; lower it or raise MCPBOX_SANDBOX_MAX_CHILDREN');
+  });
 });

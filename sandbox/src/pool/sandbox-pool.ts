@@ -200,8 +200,9 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
       all++;
       if (s.kind === 'draft') drafts++;
     }
-    if (all >= maxInstances) return 'children';
+    // For a draft the draft cap is named first: it is the one that frees up only when a draft does.
     if (newcomer.kind === 'draft' && drafts >= maxDraftInstances) return 'draft_children';
+    if (all >= maxInstances) return 'children';
     return null;
   }
 
@@ -228,7 +229,10 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
         await stopSlot(victim);
         continue;
       }
-      const left = deadline - Date.now();
+      // A child being stopped to make room frees its place within a second (stop() SIGKILLs by then):
+      // wait for it past the deadline rather than refuse a call that is about to fit.
+      const evicting = [...occupying].some((s) => s !== newcomer && s.stopping !== null && s.pending === 0);
+      const left = evicting ? Math.max(deadline - Date.now(), 50) : deadline - Date.now();
       if (left <= 0) {
         const cap = reached === 'children' ? maxInstances : maxDraftInstances;
         log.warn({ slot: newcomer.key, limit: reached, cap }, 'every sandbox child under the cap is busy; refusing the call as busy');
