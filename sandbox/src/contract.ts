@@ -18,7 +18,8 @@ export interface Analysis {
   imports: string[]; // top-level module names the code imports, sorted, unique
 }
 
-export interface ToolError {
+/** Why a run failed (a Python exception or a sandbox refusal); the gateway's ToolError is a different thing, a management tool's refusal. */
+export interface ToolRunError {
   type: string; // Python exception type, e.g. "ValueError", or "TimeoutError", "PolicyError"
   message: string;
   line?: number; // line in the tool's source where it was raised
@@ -28,8 +29,9 @@ export interface ToolError {
 export interface RunResult {
   result: unknown; // JSON value returned by main (null on error)
   stdout: string; // captured print output, capped at 1 MB with a truncation marker
-  error?: ToolError;
+  error?: ToolRunError;
   duration_ms: number;
+  timeout_ms: number; // the time limit the call ran under: the request's, or the default, clamped to the maximum
 }
 
 /** Policy that applies to a run: always main's, even when the code comes from a branch. */

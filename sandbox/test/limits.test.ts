@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from '../src/limits.ts';
 import { processAlive, SHARED_CACHE_DIR, testSandbox, tool, ESCAPED_POLICY } from './test-sandbox.ts';
 
 const t = testSandbox({ graceMs: 300, recycleBytes: 96 * 1024 * 1024, heapCapBytes: 256 * 1024 * 1024 });
@@ -29,7 +30,13 @@ describe('time limits', () => {
   });
 
   it('clamps the timeout to 300 s and defaults to 30 s (a fast call is unaffected)', async () => {
-    expect((await t.run('timing', tool('return 1'), { timeoutMs: 10_000_000 })).result).toBe(1);
+    const clamped = await t.run('timing', tool('return 1'), { timeoutMs: 1_000_000_000 });
+    expect(clamped).toMatchObject({ result: 1, timeout_ms: MAX_TIMEOUT_MS });
+    expect(MAX_TIMEOUT_MS).toBe(300_000);
+    const defaulted = await t.run('timing', tool('return 2'));
+    expect(defaulted).toMatchObject({ result: 2, timeout_ms: DEFAULT_TIMEOUT_MS });
+    expect(DEFAULT_TIMEOUT_MS).toBe(30_000);
+    expect((await t.run('timing', tool('return 3'), { timeoutMs: 1234 })).timeout_ms).toBe(1234);
   });
 
   it('SIGKILLs and replaces a child whose control thread stops answering', async () => {

@@ -6,7 +6,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Duplex } from 'node:stream';
-import type { Analysis, RunPolicy, RunResult, ToolError } from '../contract.ts';
+import type { Analysis, RunPolicy, RunResult, ToolRunError } from '../contract.ts';
 import { openLineChannel, type LineChannel } from '../ipc/line-channel.ts';
 import type { ChildMessage, ParentMessage } from '../ipc/messages.ts';
 import { ChildMessageSchema } from '../ipc/messages.ts';
@@ -259,8 +259,9 @@ export class SandboxChild {
       result: redactValue(message.result ?? null, needles),
       stdout: redactText(message.stdout, needles),
       duration_ms: message.duration_ms || performance.now() - started,
+      timeout_ms: req.timeoutMs,
     };
-    if (message.error) out.error = redactValue(message.error, needles) as ToolError;
+    if (message.error) out.error = redactValue(message.error, needles) as ToolRunError;
     return out;
   }
 
