@@ -80,7 +80,12 @@ export function buildSiteIfStale(outDir: string = SITE_DIST_DIR): Promise<void> 
   if (!siteIsStale(outDir)) return Promise.resolve();
   const [command, args] = lockedBuild(outDir);
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: BUILD_TIMEOUT_MS + 60_000 });
+    // Its own process group, and not holding the caller's event loop: a gateway stopped (or a
+    // terminal's Ctrl-C) during the build exits at once, and the build still finishes whole (a
+    // killed one could leave a dist/ with pages but not all their assets).
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: BUILD_TIMEOUT_MS + 60_000, detached: true });
+    child.unref();
+    (child.stderr as unknown as { unref(): void }).unref();
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-8_000);
