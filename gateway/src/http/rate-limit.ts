@@ -14,9 +14,14 @@ interface RateLimitOptions {
 
 export const RATE_WINDOW_MS = 60_000;
 
+/** The key of a caller known only by its address (anonymous, or before it has signed in). */
+export function peerKey(request: FastifyRequest): string {
+  return `peer:${request.socket.remoteAddress ?? '?'}`;
+}
+
 function callerKey(request: FastifyRequest): string {
   const identity = request.identity;
-  return identity === undefined || identity.kind === 'anonymous' ? `peer:${request.socket.remoteAddress ?? '?'}` : `${identity.kind}:${identity.name}`;
+  return identity === undefined || identity.kind === 'anonymous' ? peerKey(request) : `${identity.kind}:${identity.name}`;
 }
 
 const rateLimitPlugin: FastifyPluginAsync<RateLimitOptions> = async (app, { perMinute, metrics }) => {

@@ -10,7 +10,7 @@ import type { Authenticator } from '../auth/authenticator.ts';
 import { BrowserSessions } from '../auth/browser-sessions.ts';
 import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import { credentialsOf } from './auth.ts';
-import { RATE_WINDOW_MS } from './rate-limit.ts';
+import { peerKey, RATE_WINDOW_MS } from './rate-limit.ts';
 
 const STATUS_SESSION_COOKIE = 'mcpbox_status';
 const LOGIN_PATH = '/status/login';
@@ -32,7 +32,7 @@ export interface StatusSiteAuthOptions {
 export function statusSiteAuth(app: FastifyInstance, options: StatusSiteAuthOptions): void {
   const { authenticator, metrics } = options;
   const sessions = options.sessions ?? new BrowserSessions();
-  const attempts = app.createRateLimit({ max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: RATE_WINDOW_MS, keyGenerator: (request) => `peer:${request.socket.remoteAddress ?? '?'}` });
+  const attempts = app.createRateLimit({ max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: RATE_WINDOW_MS, keyGenerator: peerKey });
   const mode = authenticator.settings.mode;
   const publicUrl = authenticator.settings.publicUrl;
 
