@@ -3,7 +3,7 @@
 // A listed package allows its submodules (`xml` allows `xml.dom`); a listed submodule allows only
 // itself (`urllib.parse` does not allow `urllib.request`). The sandbox enforces the same list at
 // run time; this check exists so a bad import fails the merge, with a file and line, not a call.
-import { SAFE_MODULES } from '@mcpbox/sandbox';
+import { effectiveModules } from '@mcpbox/sandbox';
 import type { Analysis } from '@mcpbox/sandbox';
 import type { ModulesPolicy } from '@mcpbox/core';
 import type { StatusError } from './status.ts';
@@ -14,8 +14,8 @@ export interface ImportSite {
   col: number;
 }
 
-export function allowedModules(policy: ModulesPolicy): Set<string> {
-  return new Set([...SAFE_MODULES, ...policy.allowed.map((m) => m.name)]);
+export function allowedModules(policy: ModulesPolicy): ReadonlySet<string> {
+  return effectiveModules(policy.allowed.map((m) => m.name));
 }
 
 export function isModuleAllowed(module: string, allowed: ReadonlySet<string>): boolean {

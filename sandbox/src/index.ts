@@ -1,5 +1,5 @@
 export * from './contract.ts';
-export { SAFE_MODULES } from './policy/safe-modules.ts';
+export { SAFE_MODULES, effectiveModules } from './policy/safe-modules.ts';
 export * from './network/index.ts';
 export { createSandbox, SandboxInputError, SandboxClosedError, SandboxBusyError, type SandboxPool } from './pool/sandbox-pool.ts';
 export type { SandboxOptions, SandboxLog, HttpBridgeLike } from './pool/options.ts';

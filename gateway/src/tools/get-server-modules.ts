@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SAFE_MODULES } from '@mcpbox/sandbox';
+import { effectiveModules, SAFE_MODULES } from '@mcpbox/sandbox';
 import { findServer } from '../services/main-lookup.ts';
 import { defineManagementTool, READ_ONLY } from './define-tool.ts';
 import { GITOPS_NOTE } from './workflow.ts';
@@ -21,7 +21,7 @@ export const getServerModules = defineManagementTool({
   async handler({ server_id }, { mainState }) {
     const state = await mainState.current();
     const granted = state.modules.allowed.map((m) => ({ name: m.name, reason: m.reason }));
-    const allowed = [...new Set([...SAFE_MODULES, ...granted.map((m) => m.name)])].sort();
+    const allowed = [...effectiveModules(granted.map((m) => m.name))].sort();
     // Looked up first: with no grants at all, an unknown server must still be reported as unknown.
     const server = server_id === undefined ? undefined : findServer(state, server_id);
     const grants =

@@ -12,3 +12,12 @@ export const SAFE_MODULES: readonly string[] = Object.freeze([
   're', 'statistics', 'string', 'struct', 'textwrap', 'time', 'typing', 'unicodedata', 'urllib.parse',
   'uuid', 'xml.etree.ElementTree', 'zoneinfo',
 ]);
+
+/**
+ * The modules a server's tools may import: the safe set plus the names granted in policy/modules.yaml
+ * on main. The one place this union is formed, for the run-time allowlist, the reconciler's check
+ * and what the management tools show.
+ */
+export function effectiveModules(granted: Iterable<string>): ReadonlySet<string> {
+  return new Set([...SAFE_MODULES, ...granted]);
+}

@@ -13,7 +13,7 @@ import {
   DEFAULT_IDLE_MS, DEFAULT_MAX_DRAFT_INSTANCES, DEFAULT_MAX_INSTANCES, DEFAULT_TIMEOUT_MS, DRAFT_CALLS_PER_CHILD,
   HARD_KILL_GRACE_MS, MAX_CODE_CHARS, MAX_IPC_MESSAGE_BYTES, MAX_TIMEOUT_MS,
 } from '../limits.ts';
-import { SAFE_MODULES } from '../policy/safe-modules.ts';
+import { effectiveModules } from '../policy/safe-modules.ts';
 import type { ChildConfig } from '../child/child-config.ts';
 import { sandboxFiles, spawnLine, unshareCommand } from '../child/spawn-line.ts';
 import { ensureSnapshot } from '../snapshot/snapshot-cache.ts';
@@ -444,7 +444,7 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
       }
       const req = parsed.data;
       const timeoutMs = Math.min(Math.max(req.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1), MAX_TIMEOUT_MS);
-      const allowedModules = [...new Set([...SAFE_MODULES, ...req.policy.allowedModules])];
+      const allowedModules = [...effectiveModules(req.policy.allowedModules)];
       const slot = slotOf(req.server, req.domain);
       return enqueue(slot, async () => {
         if (req.domain.kind === 'draft') await freshenDraft(slot, req.domain.head);
