@@ -6,7 +6,7 @@ import type { DesiredState } from '@mcpbox/core';
 import type { LiveTool } from './registry.ts';
 
 /** JSON with object keys sorted at every level, so equal values serialize equally. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

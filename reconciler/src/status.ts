@@ -3,10 +3,10 @@
 // file), and a short history. One typed value, persisted whole and validated when read back.
 import * as z from 'zod';
 
-export const CONDITION_TYPES = ['Ready', 'Reconciling', 'Stalled'] as const;
+const CONDITION_TYPES = ['Ready', 'Reconciling', 'Stalled'] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 
-export const ConditionSchema = z.object({
+const ConditionSchema = z.object({
   type: z.enum(CONDITION_TYPES),
   status: z.enum(['True', 'False', 'Unknown']),
   reason: z.string(),
@@ -15,7 +15,7 @@ export const ConditionSchema = z.object({
 });
 export type Condition = z.infer<typeof ConditionSchema>;
 
-export const StatusErrorSchema = z.object({
+const StatusErrorSchema = z.object({
   file: z.string(),
   line: z.number().int().optional(),
   col: z.number().int().optional(),
@@ -23,10 +23,10 @@ export const StatusErrorSchema = z.object({
 });
 export type StatusError = z.infer<typeof StatusErrorSchema>;
 
-export const HISTORY_RESULTS = ['applied', 'unchanged', 'invalid', 'refused', 'failed'] as const;
+const HISTORY_RESULTS = ['applied', 'unchanged', 'invalid', 'refused', 'failed'] as const;
 export type HistoryResult = (typeof HISTORY_RESULTS)[number];
 
-export const ReconcileHistoryEntrySchema = z.object({
+const ReconcileHistoryEntrySchema = z.object({
   revision: z.string(),
   digest: z.string().nullable(),
   duration_ms: z.number(),
@@ -100,8 +100,4 @@ export function withCondition(
   return CONDITION_TYPES.map((t) => (t === type ? next : conditions.find((c) => c.type === t))).filter(
     (c): c is Condition => c !== undefined,
   );
-}
-
-export function condition(status: ReconcilerStatus, type: ConditionType): Condition | undefined {
-  return status.conditions.find((c) => c.type === type);
 }

@@ -64,12 +64,6 @@ export function tool(body: string, params = ''): string {
   return `async def main(${params}):\n${lines}\n`;
 }
 
-/** A tool that tries `attack` and reports either what it got or the exception that stopped it. */
-export function attempt(attack: string, imports = ''): string {
-  const lines = attack.trim().split('\n').map((l) => `        ${l}`).join('\n');
-  return `${imports}\nasync def main():\n    try:\n${lines}\n    except BaseException as e:\n        return 'blocked: ' + type(e).__name__ + ': ' + str(e)[:300]\n`;
-}
-
 /** Is the process with this pid still alive? */
 export function processAlive(pid: number): boolean {
   try {

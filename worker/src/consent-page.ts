@@ -3,7 +3,7 @@
 // and what it gets. Everything that came from the client is HTML-escaped: names are attacker-chosen.
 import type { ConsentDescription } from '@cloudflare/workers-oauth-provider';
 
-export function escapeHtml(value: string): string {
+function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 

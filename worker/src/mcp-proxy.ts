@@ -7,8 +7,8 @@ import { isAllowedUser } from './user-allow-list.ts';
 import type { WorkerConfig, WorkerEnv } from './worker-config.ts';
 
 /** The gateway's names for them (gateway/src/auth/authenticator.ts). */
-export const SERVICE_TOKEN_HEADER = 'x-mcpbox-service-token';
-export const USER_HEADER = 'x-mcpbox-user';
+const SERVICE_TOKEN_HEADER = 'x-mcpbox-service-token';
+const USER_HEADER = 'x-mcpbox-user';
 
 // Hop-by-hop headers, the client's credentials for this front, and browser context the gateway
 // must not judge (this front already authenticated the caller).

@@ -9,7 +9,7 @@ export interface RedirectAllowList {
   loopback: boolean;
 }
 
-export const DEFAULT_REDIRECT_URIS = [
+const DEFAULT_REDIRECT_URIS = [
   'https://claude.ai/api/mcp/auth_callback',
   'https://claude.com/api/mcp/auth_callback',
   'https://chatgpt.com/connector_platform_oauth_redirect',

@@ -77,7 +77,7 @@ async function s256(verifier: string): Promise<string> {
   return base64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
 }
 
-export function callbackUrl(config: WorkerConfig): string {
+function callbackUrl(config: WorkerConfig): string {
   return `${config.publicOrigin}/callback`;
 }
 

@@ -16,7 +16,7 @@ export const IdentitySchema = z.object({
 export const PullRequestStateSchema = z.enum(['open', 'closed', 'merged']);
 export type PullRequestState = z.infer<typeof PullRequestStateSchema>;
 
-export const PullCommentSchema = z.object({
+const PullCommentSchema = z.object({
   author: IdentitySchema,
   body: z.string(),
   createdAt: z.string(),

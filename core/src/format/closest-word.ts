@@ -19,7 +19,7 @@ export function closestWord(word: string, candidates: readonly string[]): string
 }
 
 /** Levenshtein distance with adjacent transpositions counted as one edit ("teh" → "the"). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
   const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));

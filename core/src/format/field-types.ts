@@ -18,8 +18,8 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const MIN_MEMORY_MB = 64;
 export const MAX_MEMORY_MB = 2_048;
 export const DEFAULT_MEMORY_MB = 256;
-export const MAX_DESCRIPTION_LENGTH = 2_000;
-export const MAX_REASON_LENGTH = 1_000;
+const MAX_DESCRIPTION_LENGTH = 2_000;
+const MAX_REASON_LENGTH = 1_000;
 
 export const TimeoutMs = z
   .number()

@@ -65,7 +65,7 @@ function unknownKeyMessage(key: string, parentPath: IssuePath, allowed: string[]
 }
 
 /** `grants[1].port` style label of a path. */
-export function pathLabel(path: IssuePath): string {
+function pathLabel(path: IssuePath): string {
   let label = '';
   for (const segment of path) {
     label += typeof segment === 'number' ? `[${segment}]` : label === '' ? segment : `.${segment}`;
@@ -74,7 +74,7 @@ export function pathLabel(path: IssuePath): string {
 }
 
 /** How a value found in the file is shown after "got": short, and says its type. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null) return 'an empty value';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';

@@ -52,7 +52,7 @@ export function runGit(gitDir: string | undefined, args: string[], options: GitR
 }
 
 /** Turns git's stderr into a typed error a person can act on. */
-export function classifyFailure(args: string[], result: GitRunResult): GitError {
+function classifyFailure(args: string[], result: GitRunResult): GitError {
   const stderr = result.stderr.trim();
   const verb = args.find((a) => !a.startsWith('-')) ?? 'git';
   const detail = stderr || `exit code ${result.code}`;

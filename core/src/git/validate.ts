@@ -5,8 +5,8 @@
 // `--end-of-options` / `--` where git supports it.
 import { GitError } from './errors.ts';
 
-export const MAX_REF_LENGTH = 200;
-export const MAX_PATH_LENGTH = 1024;
+const MAX_REF_LENGTH = 200;
+const MAX_PATH_LENGTH = 1024;
 export const ZERO_SHA = '0000000000000000000000000000000000000000';
 
 const SHA = /^[0-9a-f]{40}$/;

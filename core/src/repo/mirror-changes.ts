@@ -15,7 +15,7 @@ import type { RepoMirror } from './mirror.ts';
 const SCRATCH = { name: 'mcpbox', email: 'mcpbox@localhost' };
 
 /** The file changes that revert `commit` on top of `head` (mainline 1 for merges). */
-export async function revertChanges(gitDir: string, commit: string, head: string): Promise<FileChangeInput[]> {
+async function revertChanges(gitDir: string, commit: string, head: string): Promise<FileChangeInput[]> {
   const { tree } = await revertTree(gitDir, commit, head);
   // diff-tree compares commits: wrap the tree in an unreferenced scratch commit (pruned by gc).
   const scratch = await commitTree(gitDir, { tree, parents: [head], message: 'scratch: revert preview', author: SCRATCH, committer: SCRATCH });

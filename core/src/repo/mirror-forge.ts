@@ -76,7 +76,7 @@ export function bodyWithKind(body: string, kind: string): string {
   return `${body}\n\n<!-- mcpbox:kind=${kind} -->`;
 }
 
-export function splitKind(body: string | null | undefined): { body: string; kind: string } {
+function splitKind(body: string | null | undefined): { body: string; kind: string } {
   const text = body ?? '';
   const match = KIND_MARKER.exec(text);
   return match ? { body: text.slice(0, match.index), kind: match[1]! } : { body: text, kind: 'change' };

@@ -25,7 +25,7 @@ export function createRemoteForge(settings: RemoteForgeSettings, logger?: Logger
  * Sandbox test results are commit statuses on the draft's head; on a forge, reviewers also read them
  * as a comment on the open pull request of that head. Best effort: the status is what counts.
  */
-export function commentingTestResults(forge: BranchForge, logger?: Logger): BranchForge {
+function commentingTestResults(forge: BranchForge, logger?: Logger): BranchForge {
   return Object.freeze({
     ...forge,
     async setCommitStatus(input: Parameters<BranchForge['setCommitStatus']>[0]) {
@@ -53,7 +53,7 @@ function isForgeFailure(err: unknown): err is Error & { code: string } {
 }
 
 /** Wraps every operation so a forge that is down or refuses the token reads as what it is. */
-export function failuresAsToolErrors(forge: BranchForge): BranchForge {
+function failuresAsToolErrors(forge: BranchForge): BranchForge {
   const wrapped: Record<string, unknown> = { kind: forge.kind };
   for (const [name, value] of Object.entries(forge)) {
     if (typeof value !== 'function') continue;

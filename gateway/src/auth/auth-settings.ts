@@ -40,7 +40,7 @@ const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 const url = (what: string) => z.url({ error: `expected an absolute ${what} URL` });
 
 /** Parses `name:token` pairs separated by commas or newlines (the file form allows comments). */
-export function parseNamedTokens(text: string, variable: string): NamedToken[] {
+function parseNamedTokens(text: string, variable: string): NamedToken[] {
   const tokens: NamedToken[] = [];
   const items = text.split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== '' && !s.startsWith('#'));
   for (const [index, item] of items.entries()) {

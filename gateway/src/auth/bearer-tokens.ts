@@ -21,7 +21,7 @@ export class BearerTokenTable {
   }
 }
 
-export function digest(value: string): Buffer {
+function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 

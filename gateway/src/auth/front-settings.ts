@@ -20,7 +20,7 @@ export interface FrontSettings {
   frontAllowedUsers?: FrontAllowList;
 }
 
-export const MIN_FRONT_TOKEN_LENGTH = 16;
+const MIN_FRONT_TOKEN_LENGTH = 16;
 
 const Token = z.string().trim().min(MIN_FRONT_TOKEN_LENGTH, `the service token is shorter than ${MIN_FRONT_TOKEN_LENGTH} characters; generate one with \`mcpbox remote setup\` or \`openssl rand -hex 32\``);
 const AllowedUser = z.string().regex(/^(@|[^\s@,]+@)[^\s@,]+\.[^\s@,]+$/, 'expected an e-mail address or @domain');

@@ -10,9 +10,9 @@ import { loadOperationLimits, type OperationLimits } from './operation-limits.ts
 import { loadRemoteForgeSettings, loadWebhookSecret, type RemoteForgeSettings } from './remote-forge-settings.ts';
 
 import type { AuthMode, Environment } from './environment.ts';
-export type { AuthMode, Environment } from './environment.ts';
+export type { Environment } from './environment.ts';
 
-export type ForgeKind = 'local' | 'github' | 'gitea';
+type ForgeKind = 'local' | 'github' | 'gitea';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** Readable lines for a person, or JSON lines for a collector. */
 export type LogFormat = 'json' | 'pretty';
@@ -45,7 +45,7 @@ export interface GatewayConfig {
   limits: OperationLimits;
 }
 
-export const LOOPBACK_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
+const LOOPBACK_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
 
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || isLoopbackAddress(host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host);

@@ -25,7 +25,7 @@ function isLoopback(hostname: string): boolean {
 }
 
 /** A value from NAME or from the file named by NAME_FILE (trimmed); undefined when neither is set. */
-export function secretSetting(env: Environment, name: string): string | undefined {
+function secretSetting(env: Environment, name: string): string | undefined {
   const direct = env[name];
   const file = env[`${name}_FILE`];
   if (direct !== undefined && direct !== '' && file !== undefined && file !== '') throw new ConfigError(name, `set either ${name} or ${name}_FILE, not both`);

@@ -8,7 +8,7 @@ import type { CallPipeline } from '../observability/call-pipeline.ts';
 import { withCaller } from '../services/changes/caller-context.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
 
-export const SERVER_INFO = { name: 'mcpbox', version: '0.1.0' } as const;
+const SERVER_INFO = { name: 'mcpbox', version: '0.1.0' } as const;
 
 const INSTRUCTIONS =
   'mcpbox serves Python tools that live in a git repository. The mcpbox_* tools read what is on the main branch; ' +

@@ -21,7 +21,7 @@ export interface CallLimits {
   maxQueuedPerServer: number;
 }
 
-export const DEFAULT_CALL_LIMITS: CallLimits = { maxArgumentBytes: 1024 * 1024, maxConcurrentPerServer: 8, maxQueuedPerServer: 64 };
+const DEFAULT_CALL_LIMITS: CallLimits = { maxArgumentBytes: 1024 * 1024, maxConcurrentPerServer: 8, maxQueuedPerServer: 64 };
 
 export interface CallPipelineOptions {
   registry: LiveRegistry;

@@ -16,7 +16,7 @@ const CREDENTIAL_WORDS = new Set(['password', 'passwd', 'passphrase', 'pwd', 'se
 const CREDENTIAL_PAIRS = new Set(['api key', 'private key', 'access key', 'secret key', 'client secret', 'session id', 'set cookie', 'x api']);
 
 /** Splits a key into lower-case words: `apiKey` → api key, `X-Api-Key` → x api key, `db_password` → db password. */
-export function keyWords(key: string): string[] {
+function keyWords(key: string): string[] {
   return key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
@@ -32,7 +32,7 @@ export function isCredentialKey(key: string): boolean {
   return CREDENTIAL_WORDS.has(words.join(''));
 }
 
-export function truncate(text: string, limit: number): string {
+function truncate(text: string, limit: number): string {
   if (text.length <= limit) return text;
   return `${text.slice(0, limit)}…[truncated ${text.length - limit} characters]`;
 }

@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { ensureSnapshot } from '@mcpbox/sandbox';
 import { freePort, startCli } from '../support/cli-process.ts';
 
-export const SNAPSHOT_CACHE = join(tmpdir(), 'mcpbox-ops-test-cache');
+const SNAPSHOT_CACHE = join(tmpdir(), 'mcpbox-ops-test-cache');
 
 export interface GatewayProcess {
   child: ChildProcess;

@@ -64,7 +64,7 @@ export async function startOpsGateway(
   };
 }
 
-export const INITIALIZE = {
+const INITIALIZE = {
   jsonrpc: '2.0',
   id: 1,
   method: 'initialize',

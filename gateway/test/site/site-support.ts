@@ -9,7 +9,7 @@ import { SITE_DIST_DIR } from '@mcpbox/site/build';
 export const REPO_ROOT = new URL('../../../', import.meta.url).pathname;
 export const SITE_DIR = join(REPO_ROOT, 'site');
 export const SITE_DIST = SITE_DIST_DIR;
-export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 
 /** Installs Debian's chromium when it is missing (CI runs as root with no browser). */
 export function ensureChromium(): void {

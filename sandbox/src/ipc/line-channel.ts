@@ -6,7 +6,7 @@
 import type { Duplex } from 'node:stream';
 import type * as z from 'zod';
 
-export type ChannelViolation =
+type ChannelViolation =
   | { kind: 'oversize'; bytes: number }
   | { kind: 'not_json'; sample: string }
   | { kind: 'schema'; issues: string; sample: string };
@@ -25,7 +25,7 @@ export interface LineChannelOptions<In> {
   onViolation: (violation: ChannelViolation) => void;
 }
 
-export class OversizeMessageError extends Error {
+class OversizeMessageError extends Error {
   readonly code = 'oversize_message';
   constructor(bytes: number, maxBytes: number) {
     super(`the request is ${bytes} bytes once encoded; the sandbox accepts at most ${maxBytes}. Send smaller arguments or code.`);

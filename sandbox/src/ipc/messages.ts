@@ -3,7 +3,7 @@
 // child → parent union is closed: an unknown type, an unknown key or an out-of-range field is refused.
 
 import * as z from 'zod';
-import { MAX_CODE_CHARS, MAX_TIMEOUT_MS, OUTPUT_LIMIT_CHARS, RESULT_LIMIT_CHARS } from '../limits.ts';
+import { MAX_CODE_CHARS, MAX_TIMEOUT_MS, OUTPUT_LIMIT_CHARS } from '../limits.ts';
 
 const callId = z.number().int().positive();
 const reqId = z.number().int().positive();
@@ -19,7 +19,7 @@ export const HttpRequestSchema = z.strictObject({
   followRedirects: z.boolean().optional(),
 });
 
-export const HttpResponseSchema = z.strictObject({
+const HttpResponseSchema = z.strictObject({
   status: z.number().int(),
   headers: z.record(z.string(), z.string()),
   body: z.string(),
@@ -27,7 +27,7 @@ export const HttpResponseSchema = z.strictObject({
   url: z.string(),
 });
 
-export const ToolErrorSchema = z.strictObject({
+const ToolErrorSchema = z.strictObject({
   type: shortText(200),
   message: shortText(20_000),
   line: z.number().int().optional(),
@@ -44,7 +44,7 @@ export const AnalysisSchema = z.strictObject({
 
 // ---- parent → child ----
 
-export const RunMessageSchema = z.strictObject({
+const RunMessageSchema = z.strictObject({
   type: z.literal('run'),
   callId,
   server: shortText(100),
@@ -94,6 +94,3 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type ChildMessage = z.infer<typeof ChildMessageSchema>;
-
-/** Result payloads are capped separately from the frame: the JSON result of a call. */
-export const RESULT_JSON_LIMIT = RESULT_LIMIT_CHARS;

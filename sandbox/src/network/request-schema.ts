@@ -6,8 +6,8 @@ import { normalizeHost } from './host-name.ts';
 import { HttpBridgeError } from './types.ts';
 import type { Scheme } from './grants.ts';
 
-export const ALLOWED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-export const MAX_URL_LENGTH = 8 * 1024;
+const ALLOWED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const MAX_URL_LENGTH = 8 * 1024;
 
 // RFC 9110 token characters.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

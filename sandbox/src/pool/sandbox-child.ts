@@ -25,7 +25,7 @@ export class AnalyzerFailedError extends Error {
   readonly code = 'analyzer_failed';
 }
 
-export class SandboxChildGoneError extends Error {
+class SandboxChildGoneError extends Error {
   readonly code = 'sandbox_child_gone';
 }
 

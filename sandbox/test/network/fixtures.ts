@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedAddress, Resolver } from '../../src/network/index.ts';
 
-export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void;
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void;
 
 export interface TestServer {
   port: number;

@@ -4,7 +4,7 @@ import { classifyPath, runGit, toolId, type FileCommit } from '@mcpbox/core';
 import type { PullRequest } from '@mcpbox/core';
 
 const LOG_LIMIT = 5000;
-export const VERSIONS_SHOWN = 20;
+const VERSIONS_SHOWN = 20;
 
 /** Versions by tool id ("<server>__<tool>"), newest first, at most VERSIONS_SHOWN each. */
 export async function toolVersions(gitDir: string, revision: string): Promise<Map<string, FileCommit[]>> {

@@ -36,7 +36,7 @@ export interface RenderContext {
   links: SiteLinks;
 }
 
-export function shortSha(sha: string): string {
+function shortSha(sha: string): string {
   return sha.slice(0, 10);
 }
 

@@ -51,7 +51,7 @@ export const CLIENTS_ORIGIN = 'https://clients.test';
 let built: Promise<string> | undefined;
 
 /** Bundles the Worker once per test process with wrangler, as `wrangler deploy` would. */
-export function buildWorker(): Promise<string> {
+function buildWorker(): Promise<string> {
   built ??= new Promise((resolve, reject) => {
     const out = mkdtempSync(join(tmpdir(), 'mcpbox-worker-build-'));
     const child = spawn(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', out], {

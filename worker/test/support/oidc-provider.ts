@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 
-export interface UpstreamUser {
+interface UpstreamUser {
   sub: string;
   email?: string;
   email_verified?: boolean;

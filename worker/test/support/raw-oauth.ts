@@ -98,7 +98,7 @@ export function mcpPost(url: string, body: unknown, headers: Record<string, stri
   });
 }
 
-export const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {}, 'io.modelcontextprotocol/clientInfo': { name: 'refusal-test', version: '1' } };
+const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {}, 'io.modelcontextprotocol/clientInfo': { name: 'refusal-test', version: '1' } };
 
 export function toolsList(id = 1): unknown {
   return { jsonrpc: '2.0', id, method: 'tools/list', params: { _meta: META } };

@@ -7,7 +7,7 @@ import type { RemoteForgeOptions } from '../forge.ts';
 export type GiteaForgeOptions = RemoteForgeOptions;
 
 /** The response shapes this adapter reads (a subset of Gitea's swagger definitions). */
-export interface GiteaUser {
+interface GiteaUser {
   login: string;
 }
 export interface GiteaPull {

@@ -4,7 +4,7 @@ import { readTree } from '../../git/read-tree.ts';
 import { parseInput } from '../errors.ts';
 import type { LocalForgeContext } from '../local-context.ts';
 
-export const readFilesInput = z.object({ ref: z.string().min(1).max(200) });
+const readFilesInput = z.object({ ref: z.string().min(1).max(200) });
 
 /** Read every file of a branch or commit (reading main is always allowed). */
 export async function readFiles(ctx: LocalForgeContext, raw: unknown): Promise<{ commit: string; files: RepoFile[] }> {

@@ -4,7 +4,7 @@ import type { PullRecord, PullRequest } from '../forge.ts';
 import { PullNumberSchema, requireOpen, ShaSchema, viewPull, type LocalForgeContext } from '../local-context.ts';
 import { pullPath, recordFile } from '../pull-store.ts';
 
-export const recordShownHeadInput = z.object({ number: PullNumberSchema, head: ShaSchema });
+const recordShownHeadInput = z.object({ number: PullNumberSchema, head: ShaSchema });
 
 /**
  * Record the head commit a review displayed on an open pull request, so that a later merge without

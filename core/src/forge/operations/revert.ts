@@ -5,7 +5,7 @@ import type { RevertResponse } from '../forge.ts';
 import { CommitOrPullSchema, type LocalForgeContext } from '../local-context.ts';
 import { buildRevertCommit, landOnRef, resolveRevertTarget } from '../revert-service.ts';
 
-export const revertInput = z.object({
+const revertInput = z.object({
   commitOrPr: CommitOrPullSchema,
   message: z.string().trim().min(1).max(16_000).optional(),
 });

@@ -24,7 +24,7 @@ export class HttpError extends Error {
 
 export type Actor = 'bot' | 'admin';
 
-export interface HandlerContext {
+interface HandlerContext {
   params: Record<string, string>;
   body: unknown;
   query: URLSearchParams;

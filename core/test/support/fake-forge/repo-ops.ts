@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commitTree, isAncestor, listTree, mergeTrees, runGit, tryResolveCommit, updateRefs } from '@mcpbox/core';
 
-export const FORGE_IDENTITY = { name: 'Fake Forge', email: 'noreply@forge.test' };
+const FORGE_IDENTITY = { name: 'Fake Forge', email: 'noreply@forge.test' };
 
 export interface TreeEdit {
   path: string;

@@ -10,7 +10,7 @@ export interface PokeSchedulerOptions {
   retryDelaysMs?: number[];
 }
 
-export const DEFAULT_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 16_000];
+const DEFAULT_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 16_000];
 
 export class PokeScheduler {
   readonly #options: PokeSchedulerOptions;

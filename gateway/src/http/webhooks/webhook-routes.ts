@@ -6,7 +6,7 @@ import { claimedSignature, verifySignature, type WebhookSource } from './forge-s
 import { DeliveryGuard } from './delivery-guard.ts';
 import type { PokeScheduler } from './poke-scheduler.ts';
 
-export const DEFAULT_WEBHOOK_BODY_LIMIT = 1024 * 1024;
+const DEFAULT_WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 export interface WebhookRouteOptions {
   secret: string;

@@ -18,7 +18,7 @@ export function adminIdentity(env: NodeJS.ProcessEnv = process.env): GitIdentity
   return { name, email };
 }
 
-export class AdminForgeUnavailable extends Error {
+class AdminForgeUnavailable extends Error {
   readonly code = 'repo_missing';
 }
 

@@ -15,7 +15,7 @@ export function withCaller<T>(caller: Caller, work: () => T): T {
   return storage.run(caller, work);
 }
 
-export function currentCaller(): Caller {
+function currentCaller(): Caller {
   return storage.getStore() ?? {};
 }
 

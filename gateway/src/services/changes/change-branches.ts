@@ -24,7 +24,7 @@ function bounded(branch: string): string {
 
 export type ChangeKind = 'tools' | 'delete_server' | 'delete_tool' | 'module' | 'network' | 'secret' | 'rollback';
 
-export const DRAFT_PREFIX = 'mcpbox/draft/';
+const DRAFT_PREFIX = 'mcpbox/draft/';
 
 export function draftBranch(server: string): string {
   return `${DRAFT_PREFIX}${server}`;

@@ -4,7 +4,7 @@
 import { ForgeError, GitError } from '@mcpbox/core';
 import { ToolError } from '../../tools/tool-error.ts';
 
-export function asToolError(err: unknown): unknown {
+function asToolError(err: unknown): unknown {
   if (err instanceof ToolError) return err;
   if (err instanceof GitError) {
     switch (err.code) {

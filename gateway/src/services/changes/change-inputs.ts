@@ -16,7 +16,7 @@ import {
 
 const NAME_RULE = 'lower-case ASCII letters, digits and single underscores, starting with a letter';
 
-export function nameField(what: string, example: string) {
+function nameField(what: string, example: string) {
   return z
     .string()
     .min(1, `the ${what} must not be empty`)

@@ -350,7 +350,7 @@ function toolsTouched(paths: string[], server: string): string[] {
  * are normalised; everything else that is not a grant's host (a URL, host:port, userinfo, an IPv6
  * zone id, an international name not in punycode, …) is refused with the format's own reason.
  */
-export function normalizeHost(raw: string): string {
+function normalizeHost(raw: string): string {
   const host = raw.trim().toLowerCase().replace(/\.$/, '');
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(host)) throw new ToolError('invalid_input', `host must be a host name only, not a URL: pass "${host.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').split(/[/:?#]/)[0]}" (and the port separately).`);
   const bracketed = /^\[([0-9a-f:.]+)\]$/.exec(host);

@@ -12,7 +12,7 @@ import { pullUrl, type ChangeContext } from './change-context.ts';
 import { translated } from './change-errors.ts';
 import { toolFiles } from './draft-service.ts';
 
-export type ToolState = 'draft' | 'pending_review' | 'rejected' | 'approved' | 'live';
+type ToolState = 'draft' | 'pending_review' | 'rejected' | 'approved' | 'live';
 
 export interface PullSummary {
   number: number;
@@ -40,7 +40,7 @@ export interface ToolStatus {
   next_step: string;
 }
 
-export function summarize(pr: PullRequest): PullSummary {
+function summarize(pr: PullRequest): PullSummary {
   return { number: pr.number, title: pr.title, kind: pr.kind, state: pr.state, branch: pr.branch, url: pullUrl(pr.number), created_at: pr.createdAt, updated_at: pr.updatedAt };
 }
 
