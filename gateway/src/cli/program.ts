@@ -8,7 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.ts';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './cli-error.ts';
 
-const VERBS = ['up', 'stdio', 'init', 'validate', 'status', 'reconcile', 'pr', 'revert', 'secret', 'logs'] as const;
+const VERBS = ['up', 'stdio', 'init', 'validate', 'status', 'reconcile', 'pr', 'revert', 'secret', 'logs', 'remote'] as const;
 
 interface VerbModule {
   register(program: Command): void;
