@@ -111,6 +111,8 @@ describe('mcpbox stdio beside a running mcpbox up on the same data dir', () => {
       expect(created.isError, created.text).toBe(false);
       const publish = await call(client, 'mcpbox_request_publish', { tool_id: 'bridged__echo_word', notes: 'via the bridge' });
       expect(publish.isError, publish.text).toBe(false);
+      // The admin reviews (pr show records the head seen) and merges exactly that head.
+      expect((await runCli(['pr', 'show', String(publish.data.pull_request)], { MCPBOX_DATA_DIR: dataDir })).code).toBe(0);
       const merge = await runCli(['pr', 'merge', String(publish.data.pull_request)], { MCPBOX_DATA_DIR: dataDir });
       expect(merge.code, merge.stderr).toBe(0);
       await until('list_changed on the bridged stdio connection', () => changes > 0);
@@ -141,12 +143,18 @@ describe('mcpbox stdio beside a running mcpbox up on the same data dir', () => {
       expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
       expect(await names(client)).toEqual(await names(http));
       expect((await call(client, 'examples__text_stats', { text: 'a b' })).isError).toBe(false);
+      // A request nested too deep is refused by the bridge as by the gateway, and the connection goes on.
+      let deep: unknown = 'x';
+      for (let i = 0; i < 1_000; i++) deep = [deep];
+      await expect(client.callTool({ name: 'mcpbox_get_server', arguments: { server_id: deep as string } })).rejects.toThrow(/nested deeper than 64 levels/);
       const subscription = await client.listen({ toolsListChanged: true });
       expect(subscription.honoredFilter.toolsListChanged).toBe(true);
       const created = await call(client, 'mcpbox_create_tool', { server_id: 'bridged', name: 'second_word', python_code: CODE });
       expect(created.isError, created.text).toBe(false);
       const publish = await call(client, 'mcpbox_request_publish', { tool_id: 'bridged__second_word', notes: 'modern era via the bridge' });
       expect(publish.isError, publish.text).toBe(false);
+      // The admin reviews (pr show records the head seen) and merges exactly that head.
+      expect((await runCli(['pr', 'show', String(publish.data.pull_request)], { MCPBOX_DATA_DIR: dataDir })).code).toBe(0);
       const merge = await runCli(['pr', 'merge', String(publish.data.pull_request)], { MCPBOX_DATA_DIR: dataDir });
       expect(merge.code, merge.stderr).toBe(0);
       await until('a subscriptions/listen event through the bridge', () => changes > 0);

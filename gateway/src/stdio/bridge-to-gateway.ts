@@ -22,6 +22,7 @@ import {
 import type { Logger } from 'pino';
 import { LOCAL_OPERATOR_HEADER } from '../auth/authenticator.ts';
 import { isProcessAlive, type RunningGateway } from '../app/running-gateway.ts';
+import { DepthGuardedTransport } from '../mcp/message-depth.ts';
 
 /** How often the bridge checks that the gateway it relays to still runs. */
 const GATEWAY_WATCH_INTERVAL_MS = 2_000;
@@ -41,7 +42,8 @@ interface StdioBridge {
 
 export async function bridgeToGateway(options: BridgeOptions): Promise<StdioBridge> {
   const { gateway, logger } = options;
-  const local = options.local ?? new StdioServerTransport();
+  // Too-deep requests are answered here (-32602), as the embedded transport and the HTTP route do.
+  const local = options.local ?? new DepthGuardedTransport(new StdioServerTransport());
   const remote = new StreamableHTTPClientTransport(new URL(gateway.url), {
     requestInit: { headers: { [LOCAL_OPERATOR_HEADER]: gateway.localOperatorToken } },
   });
