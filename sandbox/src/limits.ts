@@ -12,6 +12,12 @@ export const CHILD_WEDGE_MARGIN_MS = 5_000;
 export const OUTPUT_LIMIT_CHARS = 1_000_000;
 /** Serialized JSON result per call (characters). */
 export const RESULT_LIMIT_CHARS = 1_000_000;
+/** A tool error's class name, message and traceback (characters), applied after redaction. */
+export const ERROR_TYPE_LIMIT_CHARS = 200;
+export const ERROR_MESSAGE_LIMIT_CHARS = 20_000;
+export const TRACEBACK_LIMIT_CHARS = 50_000;
+/** Body of one HTTP request a tool sends through the bridge (characters of its encoded form). */
+export const HTTP_REQUEST_BODY_LIMIT_CHARS = 4 * 1024 * 1024;
 
 /** Wasm heap cap per Pyodide instance: allocation beyond it raises MemoryError. */
 export const DEFAULT_HEAP_CAP_BYTES = 384 * 1024 * 1024;

@@ -14,5 +14,7 @@ export const ChildConfigSchema = z.strictObject({
   analyzeTimeoutMs: z.number().int().positive(),
   maxMessageBytes: z.number().int().positive(),
   spare: z.boolean(),
+  /** Call hygiene (runner.py): detect what a call left behind and recycle the interpreter. */
+  hygiene: z.boolean().optional(),
 });
 export type ChildConfig = z.infer<typeof ChildConfigSchema>;

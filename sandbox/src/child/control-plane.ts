@@ -8,9 +8,10 @@ import net from 'node:net';
 import * as z from 'zod';
 import { openLineChannel } from '../ipc/line-channel.ts';
 import {
-  AnalysisSchema, HttpRequestSchema, ParentMessageSchema,
+  AnalysisSchema, HttpRequestSchema, ParentMessageSchema, STDOUT_MESSAGE_LIMIT_CHARS,
   type ChildMessage, type ParentMessage, type RunMessage,
 } from '../ipc/messages.ts';
+import { ERROR_MESSAGE_LIMIT_CHARS, ERROR_TYPE_LIMIT_CHARS, TRACEBACK_LIMIT_CHARS } from '../limits.ts';
 import { redactText, redactValue, secretNeedles } from '../secrets/redact.ts';
 import { ChildConfigSchema, type ChildConfig } from './child-config.ts';
 import { launchWorker, type LaunchedWorker, type WorkerInputs } from './worker-launcher.ts';
@@ -78,7 +79,7 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
         slot.isReady = true;
         markReady();
       } else if (message.type === 'http') {
-        onWorkerHttp(slot, message.reqId, message.requestJson);
+        onWorkerHttp(slot, message.callId, message.reqId, message.requestJson);
       } else {
         slot.onDone?.(message);
       }
@@ -230,15 +231,21 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
         return;
       }
       const n = call.needles;
-      // Decide about recycling first, so the event reaches the parent before the result does.
-      if (done.heapBytes > config.recycleBytes) {
+      // Decide about recycling first, so the event reaches the parent before the result does, and
+      // the next call (queued behind this one) runs on the promoted spare.
+      if (outcome.dirty !== undefined) {
+        replaceActive(`the call left state behind: ${outcome.dirty}`, 'worker_recycled');
+      } else if (done.heapBytes > config.recycleBytes) {
         replaceActive(`heap grew to ${Math.round(done.heapBytes / 1048576)} MiB`, 'worker_recycled');
       }
+      // Limits apply to what is sent, i.e. after redaction (a redaction marker may be longer than
+      // the secret it replaces).
+      const stdout = capText(redactText(outcome.stdout, n), STDOUT_MESSAGE_LIMIT_CHARS);
       finish(call, outcome.ok
-        ? { type: 'result', callId: call.callId, result: redactValue(outcome.result, n), stdout: redactText(outcome.stdout, n), duration_ms: outcome.duration_ms, heapBytes: done.heapBytes }
+        ? { type: 'result', callId: call.callId, result: redactValue(outcome.result, n), stdout, duration_ms: outcome.duration_ms, heapBytes: done.heapBytes }
         : {
-          type: 'result', callId: call.callId, result: null, stdout: redactText(outcome.stdout, n), duration_ms: outcome.duration_ms, heapBytes: done.heapBytes,
-          error: redactValue(outcome.error, n) as typeof outcome.error,
+          type: 'result', callId: call.callId, result: null, stdout, duration_ms: outcome.duration_ms, heapBytes: done.heapBytes,
+          error: capError(redactValue(outcome.error, n) as typeof outcome.error),
         });
     };
     armTimers(call);
@@ -270,6 +277,12 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
     slot.worker.postMessage({ type: 'analyze', callId, codesJson: JSON.stringify(codes) } satisfies ControlToWorker);
   }
 
+  function capError(error: { type: string; message: string; line?: number; traceback?: string }): typeof error {
+    const capped = { ...error, type: capText(error.type, ERROR_TYPE_LIMIT_CHARS), message: capText(error.message, ERROR_MESSAGE_LIMIT_CHARS) };
+    if (error.traceback !== undefined) capped.traceback = capText(error.traceback, TRACEBACK_LIMIT_CHARS);
+    return capped;
+  }
+
   function finishAnalysisFailure(call: CurrentCall, count: number, message: string): void {
     const failed = { valid: false, errors: [{ line: 1, col: 1, message }], input_schema: { type: 'object', properties: {} }, description: '', imports: [] };
     finish(call, { type: 'analysis', callId: call.callId, analyses: Array.from({ length: count }, () => failed) });
@@ -295,12 +308,14 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
     void pump();
   }
 
-  function onWorkerHttp(slot: WorkerSlot, workerReqId: number, requestJson: string): void {
+  function onWorkerHttp(slot: WorkerSlot, callId: number, workerReqId: number, requestJson: string): void {
     const call = current;
     const refuse = (message: string) => slot.worker.postMessage({
       type: 'http_result', reqId: workerReqId, replyJson: JSON.stringify({ ok: false, error: { code: 'bad_request', message } }),
     } satisfies ControlToWorker);
     if (!call || call.slot !== slot || call.kind !== 'run') return refuse('network requests are only possible during a tool call');
+    // A request is relayed under the grants of the call that made it, never of whichever call runs now.
+    if (call.callId !== callId) return refuse('network requests are only possible during the tool call that made them');
     let req: z.infer<typeof HttpRequestSchema>;
     try {
       req = HttpRequestSchema.parse(JSON.parse(requestJson));
@@ -325,4 +340,11 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
       process.exit(71);
     },
   );
+}
+
+/** `text` cut to `limit` characters, saying so at the end when it was cut. */
+function capText(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const marker = `… [cut at ${limit} characters]`;
+  return text.slice(0, Math.max(0, limit - marker.length)) + marker;
 }

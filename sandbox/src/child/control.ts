@@ -20,6 +20,7 @@ const inputs: WorkerInputs = {
   snapshot,
   wasmModule: await compiling,
   heapCapBytes: Number(rawConfig['heapCapBytes']),
+  hygiene: rawConfig['hygiene'] !== false,
 };
 const first = launchWorker(inputs);
 const { runControlPlane } = await import('./control-plane.ts');

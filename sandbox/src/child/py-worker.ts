@@ -5,6 +5,7 @@
 
 import './permission-shim.ts';
 import { parentPort, workerData } from 'node:worker_threads';
+import { HTTP_REQUEST_BODY_LIMIT_CHARS } from '../limits.ts';
 import { installWasmFirewall } from './wasm-firewall.ts';
 import type { ControlToWorker, WorkerBoot, WorkerToControl } from './worker-protocol.ts';
 
@@ -46,20 +47,44 @@ py.setInterruptBuffer(boot.interruptBuffer);
 
 let nextRequestId = 1;
 const pendingHttp = new Map<number, (reply: string) => void>();
-function hostHttp(requestJson: unknown): Promise<string> {
-  if (typeof requestJson !== 'string') return Promise.resolve(JSON.stringify({ ok: false, error: { code: 'bad_request', message: 'host_http takes a JSON string' } }));
+/** The call whose requests may pass; 0 between calls and from the end of a call's result on. */
+let bridgeOpenFor = 0;
+const refusal = (code: string, message: string): Promise<string> => Promise.resolve(JSON.stringify({ ok: false, error: { code, message } }));
+
+function hostHttp(callId: number, requestJson: unknown): Promise<string> {
+  // Each call's `http` client carries a transport bound to that call's id (makeTransport): work a
+  // finished call left behind can never send under a later call's grants.
+  if (callId !== bridgeOpenFor) {
+    return refusal('not_in_call', 'network requests are only possible during the tool call that made them; this one came from work a finished call left behind');
+  }
+  if (typeof requestJson !== 'string') return refusal('bad_request', 'host_http takes a JSON string');
+  let bodyChars = 0;
+  try {
+    const body = (JSON.parse(requestJson) as { body?: unknown }).body;
+    bodyChars = typeof body === 'string' ? body.length : 0;
+  } catch {
+    return refusal('bad_request', 'malformed HTTP request (not JSON)');
+  }
+  if (bodyChars > HTTP_REQUEST_BODY_LIMIT_CHARS) {
+    return refusal('too_large', `the request body is ${bodyChars} characters once encoded; the network bridge accepts at most ` +
+      `${HTTP_REQUEST_BODY_LIMIT_CHARS} (4 MiB) per request. Send less data per request.`);
+  }
   const reqId = nextRequestId++;
   return new Promise((resolve) => {
     pendingHttp.set(reqId, resolve);
-    post({ type: 'http', reqId, requestJson });
+    post({ type: 'http', callId, reqId, requestJson });
   });
 }
+const makeTransport = (callId: number) => (requestJson: unknown): Promise<string> => hostHttp(callId, requestJson);
+const closeBridge = (): void => {
+  bridgeOpenFor = 0;
+};
 
 // ---- connect the runner ----
 
 // The runner was imported into the snapshot (see build-snapshot.ts); connect it to this worker.
 const runnerNamespace = py.runPython("__import__('sys').modules['mcpbox_runner'].__dict__") as { get(name: string): PyCallable };
-runnerNamespace.get('setup')(hostHttp, Math.floor(boot.heapCapBytes / 1048576));
+runnerNamespace.get('setup')(makeTransport, closeBridge, Math.floor(boot.heapCapBytes / 1048576), boot.hygiene);
 const runCall = runnerNamespace.get('run_call');
 const cancelCall = runnerNamespace.get('cancel_call');
 const analyzeMany = runnerNamespace.get('analyze_many');
@@ -81,6 +106,18 @@ for (const member of [
 }
 if (py.FS?.filesystems) delete py.FS.filesystems['NODEFS'];
 if (py._api) py._api['_nodeSock'] = undefined;
+// `pyodide_js._api` (loadBinaryFile, loadDynlib, scheduleCallback, packageManager, …) and `_module`
+// (the Emscripten module: NODEFS, FS, loadDynamicLibrary, raw syscalls) are what Python reaches them
+// through; the runtime's own JS keeps its internal references. Python still imports `config` from
+// `_api` at run time (asyncio.run, run_until_complete), so a copy of that alone stays.
+const runtimeConfig = Object.freeze({ ...((py._api?.['config'] ?? {}) as object) });
+for (const [member, value] of [['_api', Object.freeze({ config: runtimeConfig })], ['_module', undefined]] as const) {
+  try {
+    Object.defineProperty(apiObject, member, { value, writable: false, configurable: false });
+  } catch {
+    /* a non-configurable member stays; the process boundary still holds */
+  }
+}
 const proc = process as unknown as Record<string, unknown>;
 for (const name of ['getBuiltinModule', 'dlopen', '_linkedBinding', 'kill', 'setuid', 'setgid', 'chdir', 'exit', 'abort', 'reallyExit']) {
   try {
@@ -101,6 +138,7 @@ const heapBytes = (): number => wasmModule.HEAPU8.length;
 port.on('message', (message: ControlToWorker) => {
   switch (message.type) {
     case 'run': {
+      bridgeOpenFor = message.callId;
       void (async () => {
         try {
           const outcome = (await runCall(message.callId, message.server, message.code, message.argsJson, message.secretsJson, message.allowedJson)) as string;
@@ -108,6 +146,8 @@ port.on('message', (message: ControlToWorker) => {
         } catch (error) {
           // A JS-level failure here means the interpreter is no longer trustworthy (fatal error, exit).
           post({ type: 'done', callId: message.callId, fatal: String((error as Error)?.message ?? error).slice(0, 1000), heapBytes: heapBytes() });
+        } finally {
+          if (bridgeOpenFor === message.callId) bridgeOpenFor = 0;
         }
       })();
       break;

@@ -3,6 +3,7 @@
 // `WorkerToControlSchema`; what it sends is built by itself.
 
 import * as z from 'zod';
+import { MAX_IPC_MESSAGE_BYTES } from '../limits.ts';
 
 export interface WorkerBoot {
   pyodideDir: string; // with trailing slash
@@ -11,6 +12,8 @@ export interface WorkerBoot {
   wasmModule: object; // a WebAssembly.Module, compiled once per child
   interruptBuffer: Uint8Array; // one byte on a SharedArrayBuffer; 2 = SIGINT
   heapCapBytes: number;
+  /** Check after every call that it left nothing behind (off only for the benchmark's baseline). */
+  hygiene: boolean;
 }
 
 export type ControlToWorker =
@@ -35,13 +38,15 @@ export const WorkerToControlSchema = z.discriminatedUnion('type', [
     analysesJson: z.string().max(8 * 1024 * 1024).optional(),
     fatal: z.string().max(1000).optional(),
   }),
-  z.strictObject({ type: z.literal('http'), reqId: id, requestJson: z.string().max(6 * 1024 * 1024) }),
+  // Size-checked by the worker (clear refusal) and by the control plane's HttpRequestSchema; this bound
+  // only keeps a forged message from costing memory.
+  z.strictObject({ type: z.literal('http'), callId: id, reqId: id, requestJson: z.string().max(MAX_IPC_MESSAGE_BYTES) }),
 ]);
 export type WorkerToControl = z.infer<typeof WorkerToControlSchema>;
 
 /** What run_call returns (as JSON) — validated before anything is forwarded to the parent. */
 export const RunOutcomeSchema = z.union([
-  z.strictObject({ ok: z.literal(true), result: z.unknown(), stdout: z.string(), duration_ms: z.number() }),
+  z.strictObject({ ok: z.literal(true), result: z.unknown(), stdout: z.string(), duration_ms: z.number(), dirty: z.string().max(900).optional() }),
   z.strictObject({
     ok: z.literal(false),
     error: z.strictObject({
@@ -52,5 +57,6 @@ export const RunOutcomeSchema = z.union([
     }),
     stdout: z.string(),
     duration_ms: z.number(),
+    dirty: z.string().max(900).optional(),
   }),
 ]);

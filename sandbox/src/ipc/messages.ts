@@ -3,7 +3,10 @@
 // child → parent union is closed: an unknown type, an unknown key or an out-of-range field is refused.
 
 import * as z from 'zod';
-import { MAX_CODE_CHARS, MAX_TIMEOUT_MS, OUTPUT_LIMIT_CHARS } from '../limits.ts';
+import {
+  ERROR_MESSAGE_LIMIT_CHARS, ERROR_TYPE_LIMIT_CHARS, HTTP_REQUEST_BODY_LIMIT_CHARS, MAX_CODE_CHARS, MAX_TIMEOUT_MS,
+  OUTPUT_LIMIT_CHARS, TRACEBACK_LIMIT_CHARS,
+} from '../limits.ts';
 
 const callId = z.number().int().positive();
 const reqId = z.number().int().positive();
@@ -13,7 +16,7 @@ export const HttpRequestSchema = z.strictObject({
   method: shortText(16),
   url: shortText(16_384),
   headers: z.record(shortText(1024), shortText(16_384)),
-  body: z.string().max(4 * 1024 * 1024).optional(),
+  body: z.string().max(HTTP_REQUEST_BODY_LIMIT_CHARS).optional(),
   bodyEncoding: z.enum(['utf8', 'base64']).optional(),
   timeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS).optional(),
   followRedirects: z.boolean().optional(),
@@ -28,10 +31,10 @@ const HttpResponseSchema = z.strictObject({
 });
 
 const ToolErrorSchema = z.strictObject({
-  type: shortText(200),
-  message: shortText(20_000),
+  type: shortText(ERROR_TYPE_LIMIT_CHARS),
+  message: shortText(ERROR_MESSAGE_LIMIT_CHARS),
   line: z.number().int().optional(),
-  traceback: shortText(50_000).optional(),
+  traceback: shortText(TRACEBACK_LIMIT_CHARS).optional(),
 });
 
 export const AnalysisSchema = z.strictObject({
@@ -73,14 +76,16 @@ export type RunMessage = z.infer<typeof RunMessageSchema>;
 
 // ---- child → parent ----
 
+/** Printed output as sent to the parent: the capture limit plus room for the truncation marker. */
+export const STDOUT_MESSAGE_LIMIT_CHARS = OUTPUT_LIMIT_CHARS + 200;
+
 export const ChildMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ready'), heapBytes: z.number().int().nonnegative() }),
   z.strictObject({
     type: z.literal('result'),
     callId,
     result: z.unknown(),
-    // +200 leaves room for the truncation marker
-    stdout: shortText(OUTPUT_LIMIT_CHARS + 200),
+    stdout: shortText(STDOUT_MESSAGE_LIMIT_CHARS),
     error: ToolErrorSchema.optional(),
     duration_ms: z.number().nonnegative(),
     heapBytes: z.number().int().nonnegative(),

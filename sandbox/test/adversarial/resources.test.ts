@@ -34,7 +34,7 @@ const exhaustion: AttackCase[] = [
 const codeGeneration: AttackCase[] = [
   { name: 'eval of JS through run_js', code: attempt("from pyodide.code import run_js\nreturn run_js('1 + 1')"), outcome: /blocked: / },
   { name: 'Function via a JsProxy constructor chain', code: attempt("import pyodide_js\nreturn str(pyodide_js.constructor.constructor('return this')())"), outcome: /EvalError: Code generation from strings disallowed/ },
-  { name: 'eval via a JS function value', code: attempt("import pyodide_js\nreturn str(pyodide_js._module.HEAPU8.constructor.constructor('return 1')())"), outcome: /EvalError/ },
+  { name: 'eval via a JS function value', code: attempt("import pyodide_js\nreturn str(pyodide_js.FS.mkdir.constructor('return 1')())"), outcome: /EvalError/ },
   { name: 'global eval is not reachable', code: attempt("import js\nreturn js.eval('1 + 1')"), outcome: /blocked: AttributeError/ },
   { name: 'Python exec/eval stay inside Python and the allowlist', code: plain("exec('import os')"), policy: 'default', outcome: /^PolicyError: module 'os' is not allowed/ },
 ];
