@@ -17,6 +17,7 @@ const BENCHES: Array<[name: string, script: string, args: string[]]> = [
   ['gateway-ops-overhead', 'gateway-ops-overhead.ts', []],
   ['stdio-bridge', 'stdio-bridge.ts', []],
   ['sandbox-runtime', 'sandbox-runtime.ts', []],
+  ['sandbox-call-hygiene', 'sandbox-call-hygiene.ts', []],
   ['sandbox-isolation', 'sandbox-isolation.ts', []],
   ['reconcile-merge-to-callable', 'reconcile-merge-to-callable.ts', []],
   ['reconcile-10k', 'reconcile-10k.ts', []],

@@ -47,6 +47,11 @@ export interface SandboxOptions {
   /** Keep a warm spare Python worker in each child to hide respawns. Default true. */
   spareWorker?: boolean;
   /**
+   * Check after every call that it left nothing running and changed no shared interpreter state,
+   * replacing the interpreter when it did. Default true; off only for a benchmark's baseline.
+   */
+  callHygiene?: boolean;
+  /**
    * Keep one pre-started child that the next server to start adopts (hides cold starts, also after a
    * crash). Costs one idle child's memory. Default true.
    */

@@ -178,6 +178,7 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
       analyzeTimeoutMs: ANALYZE_TIMEOUT_MS,
       maxMessageBytes: MAX_IPC_MESSAGE_BYTES,
       spare: options.spareWorker ?? true,
+      hygiene: options.callHygiene ?? true,
     };
     const line = spawnLine({
       entry: files.controlEntry,
