@@ -17,8 +17,8 @@ const config: KnipConfig = {
     '.': {
       entry: ['scripts/*.ts'],
       project: ['bin/**/*.js!', 'scripts/**/*.ts'],
-      // run by path from node_modules (gateway/test/inspector.test.ts, gateway/test/conformance/)
-      ignoreDependencies: ['@modelcontextprotocol/inspector', '@modelcontextprotocol/conformance'],
+      // run by path from node_modules (gateway/test/inspector.test.ts)
+      ignoreDependencies: ['@modelcontextprotocol/inspector'],
     },
     core: {
       // a child process and a one-off script that a test or a person starts by path

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // HTTP servers, so they get generous timeouts; speed targets live in bench/, never here.
 export default defineConfig({
   test: {
-    include: ['{core,sandbox,reconciler,gateway,site,worker}/test/**/*.test.ts'],
+    include: ['{core,sandbox,reconciler,gateway,site,worker}/test/**/*.test.ts', 'scripts/test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
