@@ -1,7 +1,6 @@
 // Analysis of tool code by the sandbox, cached by blob id in the state store: an unchanged tool
 // is never analyzed twice, across revisions and across restarts.
-import * as z from 'zod';
-import type { Analysis, Sandbox } from '@mcpbox/sandbox';
+import { AnalysisSchema, type Analysis, type Sandbox } from '@mcpbox/sandbox';
 import type { AnalysisCacheRepository } from '@mcpbox/core';
 import { ReconcileError } from './errors.ts';
 
@@ -11,14 +10,6 @@ export type AnalyzingSandbox = Pick<Sandbox, 'analyze'> & {
   /** When offered, the reconciler stops the process of a server that a revision removed (prune). */
   stop?(server: string): Promise<void>;
 };
-
-const AnalysisSchema = z.object({
-  valid: z.boolean(),
-  errors: z.array(z.object({ line: z.number(), col: z.number(), message: z.string() })),
-  input_schema: z.record(z.string(), z.unknown()),
-  description: z.string(),
-  imports: z.array(z.string()),
-});
 
 /** The sandbox answers a call its process did not survive with this error (sandbox-child.ts). */
 const CRASH_MESSAGE = /sandbox process of server .* ended during the call|the analyzer failed/;

@@ -1,4 +1,6 @@
 export * from './contract.ts';
+/** The shape of an analysis, as the child must send it; also what a cached analysis must still match. */
+export { AnalysisSchema } from './ipc/messages.ts';
 export { SAFE_MODULES, effectiveModules } from './policy/safe-modules.ts';
 export * from './network/index.ts';
 export { createSandbox, SandboxInputError, SandboxClosedError, SandboxBusyError, type SandboxPool } from './pool/sandbox-pool.ts';
