@@ -16,6 +16,7 @@ const BENCHES: Array<[name: string, script: string, args: string[]]> = [
   ['gateway-list-tools', 'gateway-list-tools.ts', ['1000', '100']],
   ['gateway-ops-overhead', 'gateway-ops-overhead.ts', []],
   ['stdio-bridge', 'stdio-bridge.ts', []],
+  ['worker-front', 'worker-front.ts', []],
   ['sandbox-runtime', 'sandbox-runtime.ts', []],
   ['sandbox-call-hygiene', 'sandbox-call-hygiene.ts', []],
   ['sandbox-isolation', 'sandbox-isolation.ts', []],
