@@ -3,6 +3,8 @@
 // consent, upstream OIDC login, token, refresh — and then lists, calls and is told about changes
 // through it, in both protocol eras, with the real `mcpbox up` behind it.
 import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../gateway/test/support/gateway-fixture.ts';
@@ -20,6 +22,15 @@ afterAll(async () => {
 });
 
 const CIMD_URL = `${CLIENTS_ORIGIN}/mcpbox-test-client.json`;
+
+/** An admin's change on main (as a merge would be): every applied revision is a tools change event. */
+function adminCommitToMain(message: string): void {
+  const work = mkdtempSync(join(tmpdir(), 'mcpbox-admin-'));
+  execFileSync('git', ['clone', '-q', join(fx.dataDir, 'repo.git'), work]);
+  appendFileSync(join(work, 'README.md'), `\n${message}\n`);
+  execFileSync('git', ['-C', work, '-c', 'user.name=admin', '-c', 'user.email=admin@example.com', 'commit', '-qam', message]);
+  execFileSync('git', ['-C', work, 'push', '-q', 'origin', 'HEAD:main']);
+}
 
 function structured<T>(result: unknown): T {
   return (result as { structuredContent: T }).structuredContent;
@@ -71,15 +82,13 @@ describe('a client with a Client ID Metadata Document, 2026-07-28 era', () => {
       });
       const subscription = await client.listen({ toolsListChanged: true });
       expect(subscription.honoredFilter.toolsListChanged).toBe(true);
-      const stopped = await client.callTool({ name: 'mcpbox_stop_server', arguments: { server_id: 'examples' } });
-      expect(structured<{ running: boolean }>(stopped).running).toBe(false);
-      await eventually(() => events > 0, 10_000, 'a subscriptions/listen tools event through the Worker');
+      adminCommitToMain('modern era change');
+      await eventually(() => events > 0, 90_000, 'a subscriptions/listen tools event through the Worker');
       await subscription.close();
-      await client.callTool({ name: 'mcpbox_start_server', arguments: { server_id: 'examples' } });
     } finally {
       await client.close();
     }
-  });
+  }, 180_000);
 });
 
 describe('a client that registers dynamically, 2025-11-25 era', () => {
@@ -106,14 +115,13 @@ describe('a client that registers dynamically, 2025-11-25 era', () => {
       expect(structured<{ safe_modules: string[] }>(modules).safe_modules).toContain('json');
 
       await new Promise((r) => setTimeout(r, 300)); // the SDK opens the GET stream after initialize
-      await client.callTool({ name: 'mcpbox_stop_server', arguments: { server_id: 'examples' } });
-      await eventually(() => changes > 0, 10_000, 'tools/list_changed on the legacy session through the Worker');
-      await client.callTool({ name: 'mcpbox_start_server', arguments: { server_id: 'examples' } });
+      adminCommitToMain('legacy era change');
+      await eventually(() => changes > 0, 90_000, 'tools/list_changed on the legacy session through the Worker');
     } finally {
       await transport.terminateSession().catch(() => {});
       await client.close();
     }
-  });
+  }, 180_000);
 });
 
 describe('who the gateway sees', () => {
