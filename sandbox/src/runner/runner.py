@@ -553,8 +553,8 @@ def _unchanged(pairs):
             return False
         if not all(map(operator.is_, d, keys)):
             return False
-        now = d.values()
-        if not all(map(_same, now, values)):
+        # identity first, in C; the per-value comparison (equal ints and strings rebound) only on a miss
+        if not all(map(operator.is_, d.values(), values)) and not all(map(_same, d.values(), values)):
             return False
     return True
 
