@@ -11,6 +11,8 @@ import type { KnipConfig } from 'knip';
 const production = process.argv.includes('--production');
 
 const config: KnipConfig = {
+  // Test files are never product code, even when a benchmark reuses a test fixture.
+  ignore: production ? ['*/test/**'] : [],
   // system tools the tests call (Debian packages, not npm)
   ignoreBinaries: ['flock', 'openssl', 'script'],
   workspaces: {
