@@ -18,6 +18,8 @@ export const ERROR_MESSAGE_LIMIT_CHARS = 20_000;
 export const TRACEBACK_LIMIT_CHARS = 50_000;
 /** Body of one HTTP request a tool sends through the bridge (characters of its encoded form). */
 export const HTTP_REQUEST_BODY_LIMIT_CHARS = 4 * 1024 * 1024;
+/** Longest URL a tool may request through the bridge (characters). */
+export const HTTP_URL_LIMIT_CHARS = 8 * 1024;
 
 /** Wasm heap cap per Pyodide instance: allocation beyond it raises MemoryError. */
 export const DEFAULT_HEAP_CAP_BYTES = 384 * 1024 * 1024;

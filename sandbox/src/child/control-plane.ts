@@ -8,7 +8,7 @@ import net from 'node:net';
 import * as z from 'zod';
 import { openLineChannel } from '../ipc/line-channel.ts';
 import {
-  AnalysisSchema, HttpRequestSchema, ParentMessageSchema, STDOUT_MESSAGE_LIMIT_CHARS,
+  AnalysisSchema, HttpRequestEnvelopeSchema, ParentMessageSchema, STDOUT_MESSAGE_LIMIT_CHARS,
   type ChildMessage, type ParentMessage, type RunMessage,
 } from '../ipc/messages.ts';
 import { ERROR_MESSAGE_LIMIT_CHARS, ERROR_TYPE_LIMIT_CHARS, TRACEBACK_LIMIT_CHARS } from '../limits.ts';
@@ -316,9 +316,9 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
     if (!call || call.slot !== slot || call.kind !== 'run') return refuse('network requests are only possible during a tool call');
     // A request is relayed under the grants of the call that made it, never of whichever call runs now.
     if (call.callId !== callId) return refuse('network requests are only possible during the tool call that made them');
-    let req: z.infer<typeof HttpRequestSchema>;
+    let req: z.infer<typeof HttpRequestEnvelopeSchema>;
     try {
-      req = HttpRequestSchema.parse(JSON.parse(requestJson));
+      req = HttpRequestEnvelopeSchema.parse(JSON.parse(requestJson));
     } catch (error) {
       const detail = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'not JSON';
       return refuse(`malformed HTTP request (${detail.slice(0, 300)})`);

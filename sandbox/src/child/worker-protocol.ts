@@ -38,7 +38,7 @@ export const WorkerToControlSchema = z.discriminatedUnion('type', [
     analysesJson: z.string().max(8 * 1024 * 1024).optional(),
     fatal: z.string().max(1000).optional(),
   }),
-  // Size-checked by the worker (clear refusal) and by the control plane's HttpRequestSchema; this bound
+  // Size-checked by the worker (clear refusal) and by the control plane's HttpRequestEnvelopeSchema; this bound
   // only keeps a forged message from costing memory.
   z.strictObject({ type: z.literal('http'), callId: id, reqId: id, requestJson: z.string().max(MAX_IPC_MESSAGE_BYTES) }),
 ]);

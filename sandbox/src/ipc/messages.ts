@@ -4,7 +4,7 @@
 
 import * as z from 'zod';
 import {
-  ERROR_MESSAGE_LIMIT_CHARS, ERROR_TYPE_LIMIT_CHARS, HTTP_REQUEST_BODY_LIMIT_CHARS, MAX_CODE_CHARS, MAX_TIMEOUT_MS,
+  ERROR_MESSAGE_LIMIT_CHARS, ERROR_TYPE_LIMIT_CHARS, HTTP_REQUEST_BODY_LIMIT_CHARS, HTTP_URL_LIMIT_CHARS, MAX_CODE_CHARS, MAX_TIMEOUT_MS,
   OUTPUT_LIMIT_CHARS, TRACEBACK_LIMIT_CHARS,
 } from '../limits.ts';
 
@@ -12,9 +12,11 @@ const callId = z.number().int().positive();
 const reqId = z.number().int().positive();
 const shortText = (max: number) => z.string().max(max);
 
-export const HttpRequestSchema = z.strictObject({
+// The envelope of a tool's request as it crosses the worker → control-plane → parent frames: only
+// shape and size. What a request may be (method, header syntax, URL) is network/request-schema.ts.
+export const HttpRequestEnvelopeSchema = z.strictObject({
   method: shortText(16),
-  url: shortText(16_384),
+  url: z.string().max(HTTP_URL_LIMIT_CHARS, `url is longer than ${HTTP_URL_LIMIT_CHARS} characters`),
   headers: z.record(shortText(1024), shortText(16_384)),
   body: z.string().max(HTTP_REQUEST_BODY_LIMIT_CHARS).optional(),
   bodyEncoding: z.enum(['utf8', 'base64']).optional(),
@@ -91,7 +93,7 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
     heapBytes: z.number().int().nonnegative(),
   }),
   z.strictObject({ type: z.literal('analysis'), callId, analyses: z.array(AnalysisSchema).max(1000) }),
-  z.strictObject({ type: z.literal('http'), callId, reqId, req: HttpRequestSchema }),
+  z.strictObject({ type: z.literal('http'), callId, reqId, req: HttpRequestEnvelopeSchema }),
   z.strictObject({
     type: z.literal('event'),
     name: z.enum(['worker_replaced', 'worker_recycled', 'worker_refused_message']),

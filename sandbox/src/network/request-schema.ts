@@ -4,10 +4,10 @@
 import * as z from 'zod';
 import { normalizeHost } from './host-name.ts';
 import { HttpBridgeError } from './types.ts';
+import { HTTP_URL_LIMIT_CHARS } from '../limits.ts';
 import type { Scheme } from './grants.ts';
 
 const ALLOWED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-const MAX_URL_LENGTH = 8 * 1024;
 
 // RFC 9110 token characters.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -23,7 +23,7 @@ const HttpRequestSchema = z
       .string()
       .transform((m) => m.toUpperCase())
       .pipe(z.enum(ALLOWED_METHODS, { error: `method must be one of ${ALLOWED_METHODS.join(', ')}` })),
-    url: z.string().min(1, 'url is empty').max(MAX_URL_LENGTH, `url is longer than ${MAX_URL_LENGTH} characters`),
+    url: z.string().min(1, 'url is empty').max(HTTP_URL_LIMIT_CHARS, `url is longer than ${HTTP_URL_LIMIT_CHARS} characters`),
     headers: z
       .record(
         z.string(),
@@ -98,7 +98,7 @@ export interface TargetUrl {
 
 /** Parse and vet a URL (the tool's, or a redirect's Location resolved against the current URL). */
 export function parseTargetUrl(text: string, base?: URL): TargetUrl {
-  if (text.length > MAX_URL_LENGTH) throw new HttpBridgeError('bad_url', `the url is longer than ${MAX_URL_LENGTH} characters`);
+  if (text.length > HTTP_URL_LIMIT_CHARS) throw new HttpBridgeError('bad_url', `the url is longer than ${HTTP_URL_LIMIT_CHARS} characters`);
   let url: URL;
   try {
     url = base ? new URL(text, base) : new URL(text);

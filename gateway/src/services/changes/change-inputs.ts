@@ -3,7 +3,10 @@
 // a bound, so nothing an LLM sends can steer a git argument or grow without limit.
 import * as z from 'zod';
 import {
+  DEFAULT_TIMEOUT_MS,
+  MAX_TIMEOUT_MS,
   MAX_TOOL_CODE_BYTES,
+  MIN_TIMEOUT_MS,
   MODULE_NAME_MAX_LENGTH,
   MODULE_NAME_PATTERN,
   NAME_MAX_LENGTH,
@@ -42,7 +45,7 @@ export const PythonCode = z
   .describe('The whole Python source of the tool, defining `async def main(...)` at the top level');
 
 export const ToolDescription = z.string().trim().max(2000, 'the description is at most 2000 characters');
-export const TimeoutMs = z.number().int().min(1000).max(300_000).describe('Per-call time limit in milliseconds (1000–300000; default from mcpbox.yaml, 30000)');
+export const TimeoutMs = z.number().int().min(MIN_TIMEOUT_MS).max(MAX_TIMEOUT_MS).describe(`Per-call time limit in milliseconds (${MIN_TIMEOUT_MS}–${MAX_TIMEOUT_MS}; default from mcpbox.yaml, ${DEFAULT_TIMEOUT_MS})`);
 
 export const Justification = z
   .string()
