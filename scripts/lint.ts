@@ -1,5 +1,5 @@
 // Project lint: the rules a type checker cannot see. Run by `npm run check` after `tsc --noEmit`.
-// 1. Layers (DESIGN §3): each part imports only what it may call.
+// 1. Layers: each part imports only what it may call.
 // 2. No dumping-ground modules (`utils`, `helpers`, `misc`).
 // 3. Library code logs through its logger, not console.* (CLI commands and scripts may print).
 import { readdirSync, readFileSync, statSync } from 'node:fs';

@@ -1,6 +1,6 @@
-// The Forge: how mcpbox proposes and approves changes to the tools repo (DESIGN §1). Adapters exist
+// The Forge: how mcpbox proposes and approves changes to the tools repo. Adapters exist
 // per host (local embedded repo here; GitHub, Gitea later). The split is the trust boundary of
-// DESIGN §4: the gateway only ever holds a BranchForge, which can write branches under `mcpbox/`,
+// The trust boundary: the gateway only ever holds a BranchForge, which can write branches under `mcpbox/`,
 // pull-request refs and records, and cannot move `main`. Merging and reverting on main need an
 // AdminForge, which only the admin's CLI constructs.
 import * as z from 'zod';

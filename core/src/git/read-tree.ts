@@ -1,6 +1,6 @@
 // Reads a whole revision into memory with two git processes (after resolving the revision): one
 // `ls-tree -r -z` for the listing and one `cat-file --batch --buffer` for every blob; `--buffer`
-// stops git flushing after each object. ~150 ms for 10k files (reference/gitops.md §5).
+// stops git flushing after each object. ~150 ms for 10k files.
 import type { RepoFile } from '../format/model.ts';
 import { GitError } from './errors.ts';
 import { resolveCommit } from './resolve.ts';

@@ -1,6 +1,6 @@
 // Reading and moving refs. `updateRefs` is one `update-ref --stdin` transaction: every update
 // carries the value it expects (compare-and-swap), and either all land or none do. It is the only
-// writer that is safe across processes (reference/gitops.md §5).
+// writer that is safe across processes (measured: isomorphic-git lost concurrent writes).
 import { GitError } from './errors.ts';
 import { runGit } from './runner.ts';
 import { assertRefName, assertSha, ZERO_SHA } from './validate.ts';

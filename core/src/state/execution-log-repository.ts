@@ -1,4 +1,4 @@
-// Durable record of every tool call (DESIGN §5: runtime data, not desired state). Entries arrive
+// Durable record of every tool call (runtime data, not desired state). Entries arrive
 // already redacted and truncated; this file only stores, reads and prunes them. Many entries are
 // written in one transaction so a burst of calls costs one fsync, not one per call.
 import type { StateStore } from './state-store.ts';

@@ -1,4 +1,4 @@
-// The embedded store for runtime data that is not desired state (DESIGN §5): reconciler status and
+// The embedded store for runtime data that is not desired state: reconciler status and
 // history, the analysis cache, runtime server switches — and later execution logs and secrets.
 // One SQLite file, `<dataDir>/state.db`, in WAL mode with synchronous=FULL so a committed write
 // survives `kill -9` and power loss. Schema changes are numbered steps keyed on `user_version`.

@@ -1,4 +1,4 @@
-// The gateway's forge must not be able to move main by any write path (DESIGN §4).
+// The gateway's forge must not be able to move main by any write path.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

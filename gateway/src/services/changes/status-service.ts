@@ -1,4 +1,4 @@
-// A tool's status is derived, never stored (DESIGN §1): from its draft branch, that branch's pull
+// A tool's status is derived, never stored: from its draft branch, that branch's pull
 // requests, main and what the reconciler applied.
 //   draft          the draft branch changes the tool and no pull request is open for it
 //   pending_review a pull request carrying the change is open
