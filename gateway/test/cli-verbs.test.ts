@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CliError } from '../src/cli/cli-error.ts';
 import { buildProgram } from '../src/cli/program.ts';
 
-const VERBS = ['up', 'stdio', 'init', 'validate', 'status', 'reconcile', 'pr', 'revert', 'secret', 'logs'];
+const VERBS = ['up', 'stdio', 'init', 'validate', 'status', 'reconcile', 'pr', 'revert', 'secret', 'logs', 'remote'];
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
