@@ -6,6 +6,7 @@ import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
 import { isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
 import { sendJsonRpcError, type LegacySessions } from '../mcp/legacy-sessions.ts';
 import { INVALID_PARAMS, messageDepthProblem } from '../mcp/message-depth.ts';
+import { isBrowserNavigation, mcpEndpointPage } from './mcp-endpoint-page.ts';
 
 export interface McpRouteOptions {
   modern: McpHttpHandler;
@@ -23,6 +24,9 @@ export const mcpRoute: FastifyPluginAsync<McpRouteOptions> = async (app, { moder
     method: ['GET', 'POST', 'DELETE'],
     url: '/mcp',
     handler: async (request, reply) => {
+      if (isBrowserNavigation(request)) {
+        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(mcpEndpointPage(`${request.protocol}://${request.host}`));
+      }
       // The SDK transports write the raw response themselves (JSON or an SSE stream).
       reply.hijack();
       const body = request.body;
