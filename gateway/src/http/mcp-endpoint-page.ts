@@ -24,7 +24,11 @@ export function mcpEndpointPage(origin: string): string {
 <p>It speaks the Model Context Protocol to MCP clients, not to browsers. Connect a client to <code>${endpoint}</code>:</p>
 <pre>claude mcp add --transport http mcpbox ${endpoint}</pre>
 <p>or, in a client's JSON config:</p>
-<pre>{ "mcpServers": { "mcpbox": { "type": "http", "url": "${endpoint}" } } }</pre>
+<pre>{
+  "mcpServers": {
+    "mcpbox": { "type": "http", "url": "${endpoint}" }
+  }
+}</pre>
 <p>What is live, pending and failing: the <a href="${status}">status site</a>.</p>
 </body></html>
 `;
