@@ -481,7 +481,7 @@ def _c_state():
         sys.getrecursionlimit(), sys.get_int_max_str_digits(), sys.gettrace(), sys.getprofile(),
         sys.excepthook, sys.displayhook, sys.unraisablehook, sys.breakpointhook, sys.stdout, sys.stderr, sys.stdin,
         tuple(sys.path), tuple(sys.meta_path), tuple(sys.path_hooks), tuple(warnings.filters), tuple(gc.callbacks),
-        gc.isenabled(), gc.get_threshold(), gc.get_freeze_count(), os.getcwd(), tuple(sorted(os.listdir('/tmp'))),
+        gc.isenabled(), gc.get_threshold(), os.getcwd(), tuple(sorted(os.listdir('/tmp'))),
         tuple(os.environ._data.items()), tuple(vars(os.environ).values()), _atexit_count(),
         tuple(monitoring.get_tool(i) for i in range(6)) if monitoring else (),
     )
@@ -544,6 +544,7 @@ def _take_baseline():
         'classes': [(d, _dict_state(d)) for d in class_dicts],
         'loop': _loop_state(),
         'c_state': _c_state(),
+        'frozen': gc.get_freeze_count(),
     }
 
 
@@ -559,10 +560,35 @@ def _unchanged(pairs):
     return True
 
 
+def _is_lazy_import(name, before, now):
+    # The stdlib's lazy-import pattern (`global heapq; if heapq is None: import heapq` in collections):
+    # a module global that was None becomes the registered module of that same name. A fresh
+    # interpreter does exactly this on first use, and the module itself is fingerprinted, so it is no
+    # state a call could plant; any other value bound there still counts as a change.
+    return (before is None and type(now) is types.ModuleType and sys.modules.get(now.__name__) is now
+            and type(name) is str and name.lstrip('_') == now.__name__.rpartition('.')[2])
+
+
+def _module_dicts_unchanged(entries):
+    """Like _unchanged, for the module dicts, where a lazy import is adopted into the baseline
+    (so the next call compares against it) rather than replacing the interpreter on every call."""
+    for index, (d, (keys, values)) in enumerate(entries):
+        if len(d) != len(keys) or not all(map(operator.is_, d, keys)):
+            return False
+        now = tuple(d.values())
+        if all(map(operator.is_, now, values)):
+            continue
+        for name, before, value in zip(keys, values, now):
+            if not (_same(before, value) or _is_lazy_import(name, before, value)):
+                return False
+        entries[index] = (d, (keys, now))
+    return True
+
+
 _C_STATE_NAMES = (
     'the recursion limit', 'the int max str digits', 'sys.settrace', 'sys.setprofile', 'sys.excepthook', 'sys.displayhook',
     'sys.unraisablehook', 'sys.breakpointhook', 'sys.stdout', 'sys.stderr', 'sys.stdin', 'sys.path', 'sys.meta_path',
-    'sys.path_hooks', 'warnings.filters', 'gc.callbacks', 'gc.isenabled', 'gc thresholds', 'gc.freeze', 'the working directory',
+    'sys.path_hooks', 'warnings.filters', 'gc.callbacks', 'gc.isenabled', 'gc thresholds', 'the working directory',
     'the files in /tmp', 'os.environ', 'os.environ', 'atexit callbacks', 'sys.monitoring tools',
 )
 
@@ -575,7 +601,7 @@ def _changed_state(baseline):
         return 'sys.modules changed (a module was added, removed or replaced)'
     if not all(map(operator.is_, map(type, sys.modules.values()), baseline['module_types'])):
         return 'a module object changed its class'
-    if not _unchanged(baseline['dicts']):
+    if not _module_dicts_unchanged(baseline['dicts']):
         return 'a module attribute (or the builtins, or the event loop) was changed'
     if not _unchanged(baseline['classes']):
         return 'a class attribute was changed'
@@ -587,6 +613,11 @@ def _changed_state(baseline):
     for name, before, now in zip(_C_STATE_NAMES, baseline['c_state'], _c_state()):
         if not _same(before, now):
             return f'{name} changed'
+    # Frozen objects that die lower the count by themselves (a cache entry from the snapshot let go);
+    # only gc.freeze() (the count grows) or gc.unfreeze() (it drops to zero) is tool code's doing.
+    frozen = gc.get_freeze_count()
+    if frozen > baseline['frozen'] or frozen == 0:
+        return 'gc.freeze changed'
     return None
 
 

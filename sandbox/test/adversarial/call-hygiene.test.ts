@@ -120,6 +120,15 @@ describe('call hygiene: work a call leaves behind never runs in the next call', 
     expect(recycles().some((r) => /kept running after being cancelled/.test(r))).toBe(true);
   });
 
+  it("the stdlib's own lazy import (Counter.most_common fills collections.heapq) does not recycle, call after call", async () => {
+    t.log.entries.length = 0;
+    for (let i = 0; i < 3; i++) {
+      const r = await run(plain("from collections import Counter\nreturn Counter('aab').most_common(1)"));
+      expect(r.result).toEqual([['a', 2]]);
+    }
+    expect(recycles()).toEqual([]);
+  });
+
   it('a clean call does not recycle the interpreter', async () => {
     const r = await run(plain("import asyncio, json\nawait asyncio.wait_for(asyncio.sleep(0.01), 1)\nprint('x')\nreturn json.dumps([1])"));
     expect(r.result).toBe('[1]');
@@ -148,6 +157,10 @@ const state: StateCase[] = [
   { name: 'the working directory', attack: plain("import os\nos.chdir('/tmp')"), probe: plain('import os\nreturn os.getcwd()'), expected: '/home/pyodide', reason: /the working directory was changed/ },
   { name: 'sys.settrace', attack: plain('import sys\nsys.settrace(lambda *a: None)'), probe: plain('import sys\nreturn sys.gettrace() is None'), expected: true, reason: /sys.settrace was called/ },
   { name: 'warnings.filters', attack: plain("import warnings\nwarnings.simplefilter('error')"), probe: plain('import warnings\nreturn len(warnings.filters)'), expected: 'same as a fresh instance', reason: /module attribute|warnings.filters/ },
+  { name: 'a module global that was None, set to a non-module', attack: plain("import collections\ncollections.heapq = 'evil'"), probe: plain("import collections\nreturn collections.heapq"), expected: null, reason: /a module attribute/ },
+  { name: 'a module global that was None, set to a module of another name', attack: plain("import collections, json\ncollections.heapq = json"), probe: plain("import collections\nreturn collections.heapq"), expected: null, reason: /a module attribute/ },
+  { name: 'gc.freeze', attack: plain('import gc\ngc.freeze()'), probe: plain("return 'probe'"), expected: 'probe', reason: /gc.freeze changed/ },
+  { name: 'gc.unfreeze', attack: plain('import gc\ngc.unfreeze()'), probe: plain('import gc\nreturn gc.get_freeze_count() > 0'), expected: true, reason: /gc.freeze changed/ },
   { name: 'sys.addaudithook is refused', attack: plain("import sys\nseen = []\ntry:\n    sys.addaudithook(lambda e, a: seen.append(e))\nexcept RuntimeError as e:\n    return str(e)\nsys.audit('probe')\nreturn seen"), probe: plain("import sys\nsys.audit('probe')\nreturn 'quiet'"), expected: 'quiet', reason: /sys.addaudithook was called/ },
 ];
 
