@@ -6,6 +6,7 @@
 import './permission-shim.ts';
 import { parentPort, workerData } from 'node:worker_threads';
 import { HTTP_REQUEST_BODY_LIMIT_CHARS } from '../limits.ts';
+import { installCallScope, openCallScope, type CallScope } from './call-scope.ts';
 import { installWasmFirewall } from './wasm-firewall.ts';
 import type { ControlToWorker, WorkerBoot, WorkerToControl } from './worker-protocol.ts';
 
@@ -13,11 +14,21 @@ const boot = workerData as WorkerBoot;
 const port = parentPort!;
 const post = (message: WorkerToControl): void => port.postMessage(message);
 
+installCallScope();
 const firewall = installWasmFirewall({ maxHeapBytes: boot.heapCapBytes, precompiled: boot.wasmModule });
 
 interface PyCallable {
   (...args: unknown[]): unknown;
   destroy?: () => void;
+}
+/** A PyProxy of an asyncio task: awaitable from JS, and its methods callable. */
+interface PyTask extends PromiseLike<unknown> {
+  cancel(): unknown;
+  destroy(): void;
+}
+interface PyPair {
+  get(index: number): PyTask | undefined;
+  destroy(): void;
 }
 interface PyodideApi {
   globals: { get(name: string): PyCallable };
@@ -46,7 +57,7 @@ py.setInterruptBuffer(boot.interruptBuffer);
 // ---- host functions Python may call ----
 
 let nextRequestId = 1;
-const pendingHttp = new Map<number, (reply: string) => void>();
+const pendingHttp = new Map<number, { callId: number; resolve: (reply: string) => void }>();
 /** The call whose requests may pass; 0 between calls and from the end of a call's result on. */
 let bridgeOpenFor = 0;
 const refusal = (code: string, message: string): Promise<string> => Promise.resolve(JSON.stringify({ ok: false, error: { code, message } }));
@@ -71,7 +82,7 @@ function hostHttp(callId: number, requestJson: unknown): Promise<string> {
   }
   const reqId = nextRequestId++;
   return new Promise((resolve) => {
-    pendingHttp.set(reqId, resolve);
+    pendingHttp.set(reqId, { callId, resolve });
     post({ type: 'http', callId, reqId, requestJson });
   });
 }
@@ -85,8 +96,10 @@ const closeBridge = (): void => {
 // The runner was imported into the snapshot (see build-snapshot.ts); connect it to this worker.
 const runnerNamespace = py.runPython("__import__('sys').modules['mcpbox_runner'].__dict__") as { get(name: string): PyCallable };
 runnerNamespace.get('setup')(makeTransport, closeBridge, Math.floor(boot.heapCapBytes / 1048576), boot.hygiene);
-const runCall = runnerNamespace.get('run_call');
-const cancelCall = runnerNamespace.get('cancel_call');
+const startCall = runnerNamespace.get('start_call');
+const finishCall = runnerNamespace.get('finish_call');
+const wallNamespace = runnerNamespace.get('_wall') as unknown as { get(name: string): PyCallable };
+const bury = wallNamespace.get('bury');
 const analyzeMany = runnerNamespace.get('analyze_many');
 
 // ---- reduce what escaped Python could reach (defence in depth; the process is the boundary) ----
@@ -133,33 +146,71 @@ for (const name of ['fetch', 'WebSocket', 'EventSource', 'XMLHttpRequest', 'Requ
 
 const heapBytes = (): number => wasmModule.HEAPU8.length;
 
+// ---- one call ----
+// The phases of a call (runner.py, "A call runs in phases that JS drives"): start_call, await the
+// end-of-call task, finish_call, then let go of what the call touched. The call's JS context is sealed
+// once its outcome is posted: nothing it scheduled runs after that, and its pending HTTP replies are
+// dropped.
+
+interface RunningCall {
+  scope: CallScope;
+  tool: PyTask | undefined;
+}
+const calls = new Map<number, RunningCall>();
+
+async function runOneCall(message: Extract<ControlToWorker, { type: 'run' }>, scope: CallScope): Promise<void> {
+  const { callId } = message;
+  let end: PyTask | undefined;
+  try {
+    const started = startCall(callId, message.server, message.code, message.argsJson, message.secretsJson, message.allowedJson) as PyPair;
+    end = started.get(0);
+    const call = calls.get(callId);
+    if (call) call.tool = started.get(1);
+    started.destroy();
+    const reported = await end!;
+    (reported as { destroy?: () => void } | undefined)?.destroy?.();
+    const outcome = finishCall(callId) as string;
+    post({ type: 'done', callId, outcomeJson: outcome, heapBytes: heapBytes() });
+  } catch (error) {
+    // A JS-level failure here means the interpreter is no longer trustworthy (fatal error, exit).
+    post({ type: 'done', callId, fatal: String((error as Error)?.message ?? error).slice(0, 1000), heapBytes: heapBytes() });
+  } finally {
+    scope.seal();
+    if (bridgeOpenFor === callId) bridgeOpenFor = 0;
+    for (const [reqId, pending] of pendingHttp) if (pending.callId === callId) pendingHttp.delete(reqId);
+    calls.get(callId)?.tool?.destroy();
+    calls.delete(callId);
+    end?.destroy();
+    try {
+      bury();
+    } catch {
+      /* a finalizer that fails is the tool's business */
+    }
+  }
+}
+
 // ---- message loop ----
 
 port.on('message', (message: ControlToWorker) => {
   switch (message.type) {
     case 'run': {
       bridgeOpenFor = message.callId;
-      void (async () => {
-        try {
-          const outcome = (await runCall(message.callId, message.server, message.code, message.argsJson, message.secretsJson, message.allowedJson)) as string;
-          post({ type: 'done', callId: message.callId, outcomeJson: outcome, heapBytes: heapBytes() });
-        } catch (error) {
-          // A JS-level failure here means the interpreter is no longer trustworthy (fatal error, exit).
-          post({ type: 'done', callId: message.callId, fatal: String((error as Error)?.message ?? error).slice(0, 1000), heapBytes: heapBytes() });
-        } finally {
-          if (bridgeOpenFor === message.callId) bridgeOpenFor = 0;
-        }
-      })();
+      const scope = openCallScope();
+      calls.set(message.callId, { scope, tool: undefined });
+      void scope.enter(() => runOneCall(message, scope));
       break;
     }
-    case 'cancel':
+    case 'cancel': {
       boot.interruptBuffer[0] = 0;
+      const call = calls.get(message.callId);
       try {
-        cancelCall(message.callId);
+        // In the call's own context, so whatever the cancellation schedules is sealed with the call.
+        call?.scope.enter(() => call.tool?.cancel());
       } catch {
         /* the call may already be gone */
       }
       break;
+    }
     case 'analyze': {
       try {
         const out = analyzeMany(message.codesJson) as string;
@@ -170,9 +221,9 @@ port.on('message', (message: ControlToWorker) => {
       break;
     }
     case 'http_result': {
-      const resolve = pendingHttp.get(message.reqId);
+      const pending = pendingHttp.get(message.reqId);
       pendingHttp.delete(message.reqId);
-      resolve?.(message.replyJson);
+      pending?.resolve(message.replyJson);
       break;
     }
   }

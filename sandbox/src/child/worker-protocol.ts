@@ -44,7 +44,7 @@ export const WorkerToControlSchema = z.discriminatedUnion('type', [
 ]);
 export type WorkerToControl = z.infer<typeof WorkerToControlSchema>;
 
-/** What run_call returns (as JSON) — validated before anything is forwarded to the parent. */
+/** What finish_call returns (as JSON) — validated before anything is forwarded to the parent. */
 export const RunOutcomeSchema = z.union([
   z.strictObject({ ok: z.literal(true), result: z.unknown(), stdout: z.string(), duration_ms: z.number(), dirty: z.string().max(900).optional() }),
   z.strictObject({

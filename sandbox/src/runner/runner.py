@@ -1,6 +1,6 @@
 # The in-interpreter half of a tool call. Loaded once per Pyodide worker (after the memory snapshot)
-# into its own namespace; JS calls `run_call`, `cancel_call` and `analyze_many` with plain strings and
-# gets JSON strings back, so no live JS object ever reaches tool code through us.
+# into its own namespace; JS calls `start_call`, `finish_call` and `analyze_many` with plain strings and
+# gets JSON strings (and, from start_call, the call's two tasks to await and cancel) back.
 #
 # Isolation choice: the compiled code object of a tool is cached per source hash (skips the parse/
 # compile, ~0.4 ms), and every call executes it in a FRESH globals dict. Interpreter state outside that
@@ -11,11 +11,17 @@
 #
 # Two namespaces: this module's (the runner: call state, the hygiene baseline, the bridge factory) is
 # never reachable from tool code — no function defined here is handed to tool code, no class defined
-# here has methods, and no frame of ours sits below a tool frame (tool code runs in tasks of its own).
-# Everything tool code can touch (the import guard, time.sleep, sys.stdout, result conversion, the
-# trampoline that runs `main`) is built from _WALL_SOURCE in a namespace that holds only what it needs.
+# here has methods, no frame or coroutine of ours is alive while tool code runs (JS drives a call's
+# phases; each phase here is synchronous, and the tool runs in tasks of the wall), and the ways to
+# find objects and frames without a reference (the gc walkers, trace and profile functions) are
+# refused by the audit hook. Everything tool code can touch (the import guard, time.sleep, sys.stdout,
+# result conversion, the trampoline that runs `main`, the end of a call) is built from _WALL_SOURCE in
+# a namespace that holds only what it needs, and nothing in it outlives a call: its mutable parts are
+# fingerprinted, and work a call schedules past its end is dropped by the worker (child/call-scope.ts).
 #
-# The import allowlist is policy, not the security boundary: the process around us is.
+# The import allowlist is policy, not the security boundary: the process around us is. The wall's
+# import guard holds the stock import functions (to call them), as an allowed module's attributes can
+# lead to sys.modules; what reaching them gives is the import policy of the call it is reached in.
 
 import ast
 import asyncio
@@ -55,8 +61,11 @@ _CANCEL_TURNS = 5
 # the decoder is a private instance's C scanner.
 _sha256 = hashlib.sha256
 _perf_counter = time.perf_counter
-_ensure_future = asyncio.ensure_future
 _all_tasks = asyncio.all_tasks
+_future_done = asyncio.Future.done
+_future_cancelled = asyncio.Future.cancelled
+_future_result = asyncio.Future.result
+_sys_modules = sys.modules
 # (no `default`: everything encoded is plain JSON already; the wall shares this encoder and nothing in
 # it may lead back here.)
 _c_encoder = json.encoder.c_make_encoder(None, None, json.encoder.encode_basestring, None, ':', ',', False, False, False)
@@ -75,10 +84,12 @@ def _loads(text):
 
 
 _code_cache = {}
-_tasks = {}
-_state = {'make_transport': None, 'close_bridge': None, 'heap_cap_mib': 0, 'hygiene': True, 'baseline': None}
+_calls = {}  # call id → (the end-of-call task, when the call started)
+_state = {'make_transport': None, 'close_bridge': None, 'heap_cap_mib': 0, 'hygiene': True, 'baseline': None, 'loop': None}
 _taint = []  # reasons the audit hook found during the current call
-_trusted_namespace_ids = set()  # globals dicts whose imports are ours, not the tool's
+# Globals dicts whose imports are ours, not the tool's. Collected while loading; the wall gets a frozen
+# copy at setup, so nothing a call does can add to it.
+_trusted_namespace_ids = set()
 
 
 # ---------- the wall: everything tool code can reach ----------
@@ -410,10 +421,23 @@ def schedule_callback(callback, delay=0):
 
 
 # ---- the end of a call ----
-# In a task of its own for the same reason as execute. Runs with the bridge closed and output
-# discarded; reports counts only.
+# A task of its own (started with the call, waiting for the tool's task), for the same reason as
+# execute: JS drives a call's phases and no frame of the runner is ever alive while tool code runs.
+# Takes the output once the tool has returned, closes the bridge, then stops what the call left
+# behind with output discarded; reports the outcome, the output and counts only.
 
-async def settle(before, turns):
+async def settle(task, ready, out, close_bridge, before, turns):
+    if task is not None:
+        try:
+            ready = await task
+        except BaseException:  # the tool's task itself was cancelled before it could answer
+            ready = (False, {'type': 'TimeoutError', 'message': 'the tool exceeded its time limit and was cancelled'})
+    del task
+    text = out.value()
+    del out
+    close_bridge()
+    # One turn, so the tool task's own done-callbacks (the loop's bookkeeping) run before we take stock.
+    await _sleep0(0)
     me = _current_task()
     leftovers = [t for t in _all_tasks() if id(t) not in before and t is not me]
     for t in leftovers:
@@ -434,7 +458,16 @@ async def settle(before, turns):
         if not handle.cancelled():
             handle.cancel()
             stuck_handles += 1
-    return stuck_tasks, stuck_handles, regrown
+    return ready, text, stuck_tasks, stuck_handles, regrown
+
+
+# What the runner lets go of goes here, and JS empties it between phases: dropping the last reference
+# to an object tool code touched can run its __del__, and that must never happen below a runner frame.
+graveyard = []
+
+
+def bury():
+    graveyard.clear()
 '''
 
 
@@ -443,7 +476,7 @@ def _build_wall():
         '__builtins__': builtins, '__name__': 'mcpbox_wall', '_getframe': sys._getframe,
         '_real_import': builtins.__import__, '_real_import_module': importlib.import_module,
         '_modules': sys.modules, '_monotonic': time.monotonic, '_original_sleep': time.sleep,
-        '_trusted_namespace_ids': _trusted_namespace_ids,
+        '_trusted_namespace_ids': frozenset(),  # the final set is bound at setup
         '_TextIOBase': io.TextIOBase, '_isfinite': math.isfinite, '_datetime': datetime, '_b64encode': base64.b64encode,
         '_Decimal': decimal.Decimal, '_dataclasses': dataclasses, '_json': json, '_builtins': builtins,
         '_MappingProxyType': types.MappingProxyType, '_iscoroutinefunction': inspect.iscoroutinefunction,
@@ -487,9 +520,8 @@ def _c_state():
     )
 
 
-def _atexit_count():
-    import atexit
-    return atexit._ncallbacks()
+import atexit  # noqa: E402 — only for its callback count
+_atexit_count = atexit._ncallbacks
 
 
 def _same(a, b):
@@ -498,7 +530,7 @@ def _same(a, b):
     ta = type(a)
     if ta is not type(b):
         return False
-    if ta in (int, float, bool, str, bytes):
+    if ta is int or ta is float or ta is bool or ta is str or ta is bytes:
         return a == b
     if ta is tuple:
         return len(a) == len(b) and all(map(_same, a, b))
@@ -512,7 +544,7 @@ def _dict_state(d):
 def _loop_state():
     # The loop's attributes, without the two it rewrites on every turn: its count of unfinished
     # futures (the call being checked is one) and the async generator hooks it saves per callback.
-    loop = asyncio.get_event_loop()
+    loop = _state['loop'] or asyncio.get_event_loop()  # the loop setup found, not whatever is current now
     return tuple((k, v) for k, v in vars(loop).items() if k not in ('_in_progress', '_old_agen_hooks'))
 
 
@@ -565,8 +597,10 @@ def _is_lazy_import(name, before, now):
     # a module global that was None becomes the registered module of that same name. A fresh
     # interpreter does exactly this on first use, and the module itself is fingerprinted, so it is no
     # state a call could plant; any other value bound there still counts as a change.
-    return (before is None and type(now) is types.ModuleType and sys.modules.get(now.__name__) is now
-            and type(name) is str and name.lstrip('_') == now.__name__.rpartition('.')[2])
+    if before is not None or type(now) is not types.ModuleType or type(name) is not str:
+        return False
+    module_name = vars(now).get('__name__')  # the module's dict, not its (patchable) attribute lookup
+    return type(module_name) is str and _sys_modules.get(module_name) is now and name.lstrip('_') == module_name.rpartition('.')[2]
 
 
 def _module_dicts_unchanged(entries):
@@ -595,6 +629,8 @@ _C_STATE_NAMES = (
 
 def _changed_state(baseline):
     """The first thing found changed since setup, or None. Identity comparisons only."""
+    if vars(sys).get('modules') is not _sys_modules:
+        return 'sys.modules was replaced'
     names, modules = baseline['modules']
     if len(sys.modules) != len(names) or not all(map(operator.is_, sys.modules, names)) \
             or not all(map(operator.is_, sys.modules.values(), modules)):
@@ -621,17 +657,23 @@ def _changed_state(baseline):
     return None
 
 
+# What hands tool code the runtime's own objects or frames (a trace or profile function is called for
+# every frame that runs later, ours included; the gc walkers find any object): refused outright, since
+# recycling after the call would be too late for what the call itself could reach.
+_AUDIT_REFUSALS = {
+    'sys.settrace': 'sys.settrace', 'sys.setprofile': 'sys.setprofile', 'sys._current_frames': 'sys._current_frames',
+    'sys._current_exceptions': 'sys._current_exceptions', 'gc.get_objects': 'gc.get_objects',
+    'gc.get_referrers': 'gc.get_referrers', 'gc.get_referents': 'gc.get_referents',
+    'sys.monitoring.register_callback': 'sys.monitoring.register_callback',
+}
 _AUDIT_TAINTS = {
-    'sys.settrace': 'sys.settrace was called', 'sys.setprofile': 'sys.setprofile was called',
     'os.putenv': 'the environment was changed', 'os.unsetenv': 'the environment was changed',
     'os.chdir': 'the working directory was changed', 'os.fchdir': 'the working directory was changed',
     'os.remove': 'a file was removed', 'os.rename': 'a file was renamed', 'os.rmdir': 'a directory was removed',
     'os.mkdir': 'a directory was created', 'os.symlink': 'a symlink was created', 'os.link': 'a link was created',
     'os.truncate': 'a file was truncated', 'os.chmod': 'file permissions were changed', 'os.utime': 'file times were changed',
     'os.chown': 'a file owner was changed', 'shutil.rmtree': 'a directory tree was removed',
-    'gc.get_objects': 'gc.get_objects was called', 'gc.get_referrers': 'gc.get_referrers was called',
-    'gc.get_referents': 'gc.get_referents was called', 'sys._current_frames': 'sys._current_frames was called',
-    'sys.monitoring.register_callback': 'a sys.monitoring callback was registered', 'sys.setrecursionlimit': 'the recursion limit was changed',
+    'sys.setrecursionlimit': 'the recursion limit was changed',
 }
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
@@ -644,6 +686,8 @@ def _audit(event, args):
     reason = _AUDIT_TAINTS.get(event)
     if reason is not None:
         _taint.append(reason)
+    elif event in _AUDIT_REFUSALS:
+        raise RuntimeError(f'{_AUDIT_REFUSALS[event]} is not available to tools: it hands out the runtime\'s own objects and frames')
     elif event == 'sys.addaudithook':
         _taint.append('sys.addaudithook was called')
         raise RuntimeError('sys.addaudithook is not available to tools')
@@ -672,13 +716,11 @@ def _compile(source):
     return code
 
 
-async def _end_of_call(before):
+def _left_behind(stuck_tasks, stuck_handles, regrown):
     """What the call left behind or changed, as a reason string, or None when the interpreter is as
-    it was at setup."""
-    try:
-        stuck_tasks, stuck_handles, regrown = await _ensure_future(_wall['settle'](before, _CANCEL_TURNS))
-    except BaseException as e:  # noqa: BLE001 — a failure to settle means we cannot vouch for the state
-        return f'the end-of-call cleanup failed ({type(e).__name__})'
+    it was at setup. Called with the counts the end-of-call task reported."""
+    if not (type(stuck_tasks) is int and type(stuck_handles) is int and type(regrown) is int):
+        return 'the end-of-call cleanup reported something unreadable'
     if stuck_tasks:
         return f'{stuck_tasks} task(s) the call started kept running after being cancelled'
     if stuck_handles:
@@ -691,6 +733,7 @@ async def _end_of_call(before):
 
 
 _UNREADABLE = {'type': 'SandboxError', 'message': 'the tool changed the runtime so that its outcome could not be read'}
+_TIMED_OUT = {'type': 'TimeoutError', 'message': 'the tool exceeded its time limit and was cancelled'}
 
 
 def _checked_outcome(value):
@@ -702,61 +745,75 @@ def _checked_outcome(value):
     if ok is True and type(payload) is str:
         return True, payload
     if ok is False and type(payload) is dict and all(type(k) is str for k in payload) \
-            and all(type(v) in (str, int) for v in payload.values()) and 'type' in payload and 'message' in payload:
+            and all(type(v) is str or type(v) is int for v in payload.values()) and 'type' in payload and 'message' in payload:
         return False, payload
     return False, _UNREADABLE
 
 
-def _output_text(out):
-    # Read through the slot descriptors captured at setup, not the (patchable) class.
-    parts = _state['output_parts'](out)
-    text = ''.join(str.__str__(p) for p in parts) if type(parts) is list else ''
-    return text + _wall['TRUNCATION_MARKER'] if _state['output_truncated'](out) is True else text
+# A call runs in phases that JS drives (child/py-worker.ts): start_call (here), then JS awaits the
+# end-of-call task (the wall's settle, which awaits the tool's task), then finish_call (here). Both
+# phases here are synchronous: no coroutine or frame of the runner is alive while tool code runs, so
+# no task, frame or callback tool code can find leads back to this namespace. Between the phases the
+# runner touches what tool code could have changed only by identity and exact type, and lets go of
+# nothing tool code touched (the wall's graveyard does, when JS empties it).
 
-
-async def run_call(call_id, server, source, args_json, secrets_json, allowed_json):
-    started = _perf_counter()
+def start_call(call_id, server, source, args_json, secrets_json, allowed_json):
+    """Phase 1, while the interpreter is as setup left it: read the arguments, compile, start the
+    tool's task and the end-of-call task. Returns both: JS awaits the second and cancels the first
+    (on the time limit) itself, so no cancellation runs below a frame of ours."""
     wall = _wall
-    out = wall['CappedOutput']()
-    out_token = wall['output'].set(out)
-    allowed_token = wall['allowed_modules'].set(frozenset(_loads(allowed_json)))
-    server_token = wall['server_name'].set(server)
+    loop = _state['loop']
     del _taint[:]
-    before = {id(t) for t in _all_tasks()}
+    out = wall['CappedOutput']()
+    before = frozenset(id(t) for t in _all_tasks())
+    task = ready = None
+    allowed = frozenset()
     try:
+        allowed = frozenset(_loads(allowed_json))
         args = _loads(args_json)
         secrets = _loads(secrets_json)
-        try:
-            code = _compile(source)
-        except SyntaxError as e:
-            code = None
-            compile_error = wall['describe_error'](e, source.splitlines(), _state['heap_cap_mib'])
-        if code is None:
-            ok, payload = False, compile_error
-        else:
-            http = _http_factory['create'](_state['make_transport'](call_id))
-            task = _ensure_future(wall['execute'](code, source, args, secrets, http, _state['heap_cap_mib']))
-            del http
-            _tasks[call_id] = task
-            try:
-                ok, payload = _checked_outcome(await task)
-            except BaseException:  # the outer await itself was cancelled
-                ok, payload = False, {'type': 'TimeoutError', 'message': 'the tool exceeded its time limit and was cancelled'}
-            finally:
-                _tasks.pop(call_id, None)
-                del task
+        code = _compile(source)
     except RecursionError:
-        ok, payload = False, {'type': 'RecursionError', 'message': 'the arguments are nested too deeply to read'}
-    finally:
-        wall['output'].reset(out_token)
-        wall['allowed_modules'].reset(allowed_token)
-        wall['server_name'].reset(server_token)
-    stdout = _output_text(out)
-    duration = (_perf_counter() - started) * 1000
-    # From here on nothing the call started may reach the network or print (the output is taken).
-    _state['close_bridge']()
-    dirty = await _end_of_call(before) if _state['hygiene'] else None
+        ready = (False, {'type': 'RecursionError', 'message': 'the arguments are nested too deeply to read'})
+    except SyntaxError as e:
+        ready = (False, wall['describe_error'](e, source.splitlines(), _state['heap_cap_mib']))
+    if ready is None:
+        # The tool's context: its output buffer, its server's allowlist. The end of the call runs in a
+        # context of its own where nothing is printed and nothing may be imported.
+        tool_context = contextvars.Context()
+        tool_context.run(wall['output'].set, out)
+        tool_context.run(wall['allowed_modules'].set, allowed)
+        tool_context.run(wall['server_name'].set, server)
+        http = _http_factory['create'](_state['make_transport'](call_id))
+        task = loop.create_task(wall['execute'](code, source, args, secrets, http, _state['heap_cap_mib']), context=tool_context)
+    settle_context = contextvars.Context()
+    settle_context.run(wall['allowed_modules'].set, frozenset())
+    settle_context.run(wall['server_name'].set, server)
+    end = loop.create_task(wall['settle'](task, ready, out, _state['close_bridge'], before, _CANCEL_TURNS), context=settle_context)
+    _calls[call_id] = (end, _perf_counter())
+    return end, task
+
+
+def finish_call(call_id):
+    """Phase 3, after JS saw the end-of-call task finish: check the outcome's shape, check the
+    interpreter against the baseline, and encode the outcome."""
+    end, started = _calls.pop(call_id)
+    _wall['graveyard'].append(end)  # the task holds tool data; JS lets go of it with bury()
+    # The task's own methods may have been patched (its class is tool-reachable): read it through the
+    # C implementation's.
+    if not _future_done(end):  # JS was told the task ended (a forged done-callback) and it had not
+        ok, payload, stdout, dirty = False, _UNREADABLE, '', 'the end-of-call task was resumed out of turn'
+    else:
+        reported = None if _future_cancelled(end) else _future_result(end)
+        if type(reported) is tuple and len(reported) == 5:
+            ready, stdout, stuck_tasks, stuck_handles, regrown = reported
+            ok, payload = _checked_outcome(ready)
+            stdout = stdout if type(stdout) is str else ''
+            dirty = _left_behind(stuck_tasks, stuck_handles, regrown) if _state['hygiene'] else None
+        else:
+            ok, payload, stdout, dirty = False, _UNREADABLE, '', 'the end-of-call task reported something unreadable'
     del _taint[:]
+    duration = (_perf_counter() - started) * 1000
     tail = (',"dirty":' + _dumps(dirty)) if dirty else ''
     if ok:
         outcome = '{"ok":true,"result":' + payload + ',"stdout":' + _dumps(stdout) + ',"duration_ms":' + repr(duration) + tail + '}'
@@ -767,12 +824,6 @@ async def run_call(call_id, server, source, args_json, secrets_json, allowed_jso
             'type': 'ResultError',
             'message': 'the result and printed output together are too large to return once encoded; return or print less'}})[:-1] + tail + '}'
     return outcome
-
-
-def cancel_call(call_id):
-    task = _tasks.get(call_id)
-    if task is not None:
-        task.cancel()
 
 
 _http_factory = {'create': None, 'namespace': None}
@@ -794,8 +845,8 @@ def setup(make_transport, close_bridge, heap_cap_mib, hygiene):
     _state['close_bridge'] = close_bridge
     _state['heap_cap_mib'] = heap_cap_mib
     _state['hygiene'] = bool(hygiene)
-    _state['output_parts'] = _wall['CappedOutput'].__dict__['parts'].__get__
-    _state['output_truncated'] = _wall['CappedOutput'].__dict__['truncated'].__get__
+    _state['loop'] = asyncio.get_event_loop()
+    _wall['_trusted_namespace_ids'] = frozenset(_trusted_namespace_ids)
     sys.stdout = _wall['CallStream']()
     sys.stderr = _wall['CallStream']()
     from pyodide import webloop

@@ -49,17 +49,23 @@ describe('adversarial: secret exfiltration', () => {
 
 describe('adversarial: secrets stay with their server', () => {
   const t = attackSuite('other', []);
+  // Finding an object without a reference to it (gc.get_objects) is refused for every tool, so what
+  // is left to look in is shared state: a module attribute a call planted, and the environment.
+  const LOOK = plain(
+    "import gc, json, os\ntry:\n    walk = len(gc.get_objects())\nexcept RuntimeError as e:\n    walk = str(e)\n" +
+    "return [walk, getattr(json, '_stash', None), os.environ.get('API_KEY')]",
+  );
+  const REFUSED = "gc.get_objects is not available to tools: it hands out the runtime's own objects and frames";
+
   it('another server cannot find them in its process', async () => {
     await t.sandbox.run({ domain: { kind: 'live' }, server: 'owner', tool: 'x', code: plain("import json\njson._stash = secrets['API_KEY']\nreturn 1"), args: {}, secrets, policy: { allowedModules: [], grants: [] } });
-    const code = plain("import gc, json, os\nfound = [o for o in gc.get_objects() if isinstance(o, dict) and isinstance(o.get('API_KEY'), str) and o['API_KEY'].startswith('sk-')]\nreturn [len(found), getattr(json, '_stash', None), os.environ.get('API_KEY')]");
-    const r = await t.sandbox.run({ domain: { kind: 'live' }, server: 'other', tool: 'x', code, args: {}, policy: { allowedModules: ['gc', 'os'], grants: [] } });
-    expect(r.result).toEqual([0, null, null]);
+    const r = await t.sandbox.run({ domain: { kind: 'live' }, server: 'other', tool: 'x', code: LOOK, args: {}, policy: { allowedModules: ['gc', 'os'], grants: [] } });
+    expect(r.result).toEqual([REFUSED, null, null]);
   });
 
   it('a call does not keep secrets for later calls of the same server', async () => {
-    await t.sandbox.run({ domain: { kind: 'live' }, server: 'owner2', tool: 'x', code: plain('return 1'), args: {}, secrets, policy: { allowedModules: [], grants: [] } });
-    const code = plain("import gc\nreturn sum(1 for o in gc.get_objects() if isinstance(o, dict) and isinstance(o.get('API_KEY'), str) and o['API_KEY'].startswith('sk-'))");
-    const r = await t.sandbox.run({ domain: { kind: 'live' }, server: 'owner2', tool: 'x', code, args: {}, policy: { allowedModules: ['gc'], grants: [] } });
-    expect(r.result).toBe(0);
+    await t.sandbox.run({ domain: { kind: 'live' }, server: 'owner2', tool: 'x', code: plain("import json\njson._stash = secrets['API_KEY']\nreturn 1"), args: {}, secrets, policy: { allowedModules: [], grants: [] } });
+    const r = await t.sandbox.run({ domain: { kind: 'live' }, server: 'owner2', tool: 'x', code: LOOK, args: {}, policy: { allowedModules: ['gc', 'os'], grants: [] } });
+    expect(r.result).toEqual([REFUSED, null, null]);
   });
 });
