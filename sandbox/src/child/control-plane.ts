@@ -83,10 +83,10 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
       } else {
         slot.onDone?.(message);
       }
-    }, () => {
+    }, (error) => {
       slot.dead = true;
       markFailed(new Error('the Python worker exited while starting'));
-      onWorkerExit(slot);
+      onWorkerExit(slot, error);
     });
     return slot;
   }
@@ -110,7 +110,7 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
     active.ready.then(ensureSpare, ensureSpare);
   }
 
-  function onWorkerExit(slot: WorkerSlot): void {
+  function onWorkerExit(slot: WorkerSlot, error: string | undefined): void {
     if (slot === spare) {
       spare = null;
       return;
@@ -122,7 +122,7 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
       process.exit(71);
     }
     if (current && current.slot === slot) {
-      finishWithError(current, {
+      finishWithError(current, crashOutcome(error) ?? {
         type: 'SandboxCrash',
         message: 'the tool ended its Python runtime (for example with os._exit or a fatal error); the runtime was restarted',
       });
@@ -131,6 +131,21 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
   }
 
   // ---- calls ----
+
+  /** A crash with a known cause, told as that cause. */
+  function crashOutcome(error: string | undefined): { type: string; message: string } | undefined {
+    // CPython's RecursionError watches emscripten's stack; WebAssembly frames also use the thread's
+    // own stack, which runs out first once C-level recursion (repr, ==, json, freeing) passes a few
+    // thousand levels. The interpreter cannot survive that, so the caller is told what happened.
+    if (error !== undefined && /Maximum call stack size exceeded/.test(error)) {
+      return {
+        type: 'RecursionError',
+        message: 'the tool nested data or calls too deeply for the sandbox (printing, comparing, encoding or freeing ' +
+          'containers nested more than a few thousand levels); the Python runtime was restarted. Keep nesting shallower.',
+      };
+    }
+    return undefined;
+  }
 
   interface CurrentCall {
     callId: number;
@@ -218,7 +233,7 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
     slot.onDone = (done) => {
       if (done.type !== 'done' || done.callId !== call.callId || current !== call) return;
       if (done.fatal !== undefined || done.outcomeJson === undefined) {
-        finishWithError(call, { type: 'SandboxCrash', message: 'the Python runtime failed during the call and was restarted' });
+        finishWithError(call, crashOutcome(done.fatal) ?? { type: 'SandboxCrash', message: 'the Python runtime failed during the call and was restarted' });
         replaceActive(`fatal: ${done.fatal ?? 'no outcome'}`, 'worker_replaced');
         return;
       }

@@ -9,8 +9,9 @@ import type { WorkerBoot } from './worker-protocol.ts';
 export interface LaunchedWorker {
   worker: Worker;
   interrupt: Uint8Array;
-  /** Attach the handlers; buffered messages (and an early exit) are replayed in order. */
-  attach(onMessage: (raw: unknown) => void, onExit: () => void): void;
+  /** Attach the handlers; buffered messages (and an early exit) are replayed in order. `onExit` gets
+   * the message of the uncaught error the worker died of, if it died of one. */
+  attach(onMessage: (raw: unknown) => void, onExit: (error: string | undefined) => void): void;
 }
 
 export type WorkerInputs = Omit<WorkerBoot, 'interruptBuffer'>;
@@ -26,10 +27,14 @@ export function launchWorker(inputs: WorkerInputs): LaunchedWorker {
   const early: unknown[] = [];
   let exitedEarly = false;
   let messageHandler: ((raw: unknown) => void) | null = null;
-  let exitHandler: (() => void) | null = null;
+  let exitHandler: ((error: string | undefined) => void) | null = null;
+  let diedOf: string | undefined;
   worker.on('message', (raw: unknown) => (messageHandler ? messageHandler(raw) : early.push(raw)));
-  worker.on('exit', () => (exitHandler ? exitHandler() : (exitedEarly = true)));
-  worker.on('error', (error) => process.stderr.write(`worker error: ${String(error?.message ?? error).slice(0, 500)}\n`));
+  worker.on('exit', () => (exitHandler ? exitHandler(diedOf) : (exitedEarly = true)));
+  worker.on('error', (error) => {
+    diedOf = String(error?.message ?? error).slice(0, 500);
+    process.stderr.write(`worker error: ${diedOf}\n`);
+  });
   return {
     worker,
     interrupt,
@@ -37,7 +42,7 @@ export function launchWorker(inputs: WorkerInputs): LaunchedWorker {
       messageHandler = onMessage;
       exitHandler = onExit;
       for (const raw of early.splice(0)) onMessage(raw);
-      if (exitedEarly) onExit();
+      if (exitedEarly) onExit(diedOf);
     },
   };
 }

@@ -4,6 +4,8 @@
 import { describe, expect } from 'vitest';
 import { attackSuite, attempt, plain, type AttackCase } from './harness.ts';
 
+const DEEP = /^RecursionError: the tool nested data or calls too deeply for the sandbox \(printing, comparing, encoding or freeing containers nested more than a few thousand levels\); the Python runtime was restarted\. Keep nesting shallower\.$/;
+
 const SECRET = 'k9Zq'; // 4 characters: each occurrence grows to the 10 of [REDACTED]
 
 const cases: AttackCase[] = [
@@ -61,6 +63,20 @@ const cases: AttackCase[] = [
     name: 'freeing data nested 2,000 deep',
     code: plain("x = []\nfor _ in range(2000):\n    x = [x]\ndel x\nreturn 'freed'"),
     outcome: /^"freed"$/,
+  },
+  // Deeper than the thread's stack holds: CPython's own guard watches emscripten's stack, which outlasts
+  // the thread's, so the interpreter cannot raise RecursionError in time; the caller is told so plainly.
+  ...([
+    ['freeing', 'del x'], ['repr', 'repr(x)'], ['comparing', 'x == [x]'], ['json.dumps', 'json.dumps(x)'], ['returning', 'return x'],
+  ] as const).map(([what, line]): AttackCase => ({
+    name: `${what} data nested 50,000 deep`,
+    code: plain(`import json\nx = []\nfor _ in range(50000):\n    x = [x]\n${line}\nreturn 'survived'`),
+    outcome: DEEP,
+  })),
+  {
+    name: 'json.loads of text nested 50,000 deep',
+    code: plain("import json\nreturn json.loads('[' * 50000 + ']' * 50000)"),
+    outcome: DEEP,
   },
 ];
 
