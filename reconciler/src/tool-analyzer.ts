@@ -11,9 +11,8 @@ export type AnalyzingSandbox = Pick<Sandbox, 'analyze'> & {
   stop?(server: string): Promise<void>;
 };
 
-/** The sandbox answers a call its process did not survive with this error (sandbox-child.ts). */
-const CRASH_MESSAGE = /sandbox process of server .* ended during the call|the analyzer failed/;
-const looksLikeCrash = (a: Analysis): boolean => !a.valid && a.errors.length === 1 && CRASH_MESSAGE.test(a.errors[0]!.message);
+/** No verdict: the analyzer died or timed out on this source (the sandbox says so by kind). */
+const analyzerCrashed = (a: Analysis): boolean => a.failure?.kind === 'analyzer_crashed';
 
 export interface AnalysisRequest {
   blob: string;
@@ -63,8 +62,8 @@ export class ToolAnalyzer {
     const invalid = results.flatMap((a, i) => (a.valid ? [] : [i]));
     if (invalid.length > 0) {
       const confirmed = await this.#analyzeInSandbox(invalid.map((i) => codes[i]!));
-      const crash = confirmed.find(looksLikeCrash);
-      if (crash) throw new ReconcileError('AnalysisFailed', `the sandbox's analyzer crashed twice: ${crash.errors[0]!.message}`);
+      const crash = confirmed.find(analyzerCrashed);
+      if (crash) throw new ReconcileError('AnalysisFailed', `the sandbox's analyzer crashed twice on the same source: ${crash.errors[0]!.message} (${crash.failure!.detail})`);
       invalid.forEach((i, k) => (results[i] = confirmed[k]!));
     }
     const fresh: Array<[string, Analysis]> = blobs.map((b, i) => [b, results[i]!]);

@@ -192,6 +192,26 @@ describe('reconciler: main becomes the live registry', () => {
     expect(err!.col).toBeGreaterThanOrEqual(1);
   });
 
+  it('a source the analyzer dies on is AnalysisFailed and retried, not an invalid revision', async () => {
+    // The sandbox says "no verdict" by kind (Analysis.failure); nothing here reads its message.
+    const { repo, reconciler } = setup();
+    const good = repo.commit(weather());
+    await reconciler.start();
+    await reconciler.idle();
+    const next = repo.commit({ 'servers/weather/tools/chain.py': 'x = ' + '1+'.repeat(50_000) + '1\nasync def main():\n    return 1\n' });
+    const status = await settle(reconciler);
+    expect(reconciler.registry.current()!.revision).toBe(good);
+    expect(status.lastAttemptedRevision).toBe(next);
+    expect(cond(status, 'Ready')).toMatchObject({ status: 'False', reason: 'AnalysisFailed' });
+    expect(cond(status, 'Reconciling')).toMatchObject({ status: 'True', reason: 'ProgressingWithRetry' });
+    // Retried with backoff (40, 80, 160 ms here), then stalled at the limit, as any transient failure.
+    expect(status.retry?.attempt).toBeGreaterThanOrEqual(1);
+    await waitFor(() => cond(reconciler.status(), 'Stalled').status === 'True', 30_000);
+    expect(cond(reconciler.status(), 'Stalled').reason).toBe('RetryLimitExceeded');
+    expect(status.errors[0]!.message).toMatch(/^the sandbox's analyzer crashed twice on the same source: the analyzer could not process this source/);
+    expect(status.history[0]).toMatchObject({ revision: next, result: 'failed' });
+  });
+
   it('a disallowed import fails the revision at its line; granting the module in policy lets it through', async () => {
     const { repo, reconciler } = setup();
     const good = repo.commit(weather());

@@ -16,6 +16,18 @@ export interface Analysis {
   input_schema: JsonSchema; // {"type":"object","properties":{...},"required":[...]}
   description: string; // main's docstring (or module docstring), "" when none
   imports: string[]; // top-level module names the code imports, sorted, unique
+  /** Set when there is no verdict on the code: the analyzer itself failed on it (see AnalysisFailure). */
+  failure?: AnalysisFailure;
+}
+
+/**
+ * The analyzer could not give a verdict: its process or worker died or timed out while analyzing
+ * this source on its own. `valid` is false and `errors` says so for a person; callers decide on
+ * `kind`, never on the message (a reconciler retries, it does not call the revision invalid).
+ */
+export interface AnalysisFailure {
+  kind: 'analyzer_crashed';
+  detail: string;
 }
 
 /** Why a run failed (a Python exception or a sandbox refusal); the gateway's ToolError is a different thing, a management tool's refusal. */

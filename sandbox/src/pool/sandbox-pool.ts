@@ -394,6 +394,7 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
         valid: false,
         errors: [{ line: 1, col: 1, message: 'the analyzer could not process this source (it exhausted the parser, e.g. an expression nested or chained too deeply); simplify it' }],
         input_schema: { type: 'object', properties: {} }, description: '', imports: [],
+        failure: { kind: 'analyzer_crashed', detail: error.message.slice(0, 500) },
       }];
     }
   }
