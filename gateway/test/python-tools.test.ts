@@ -90,3 +90,26 @@ describe('the policy a run gets', () => {
     });
   });
 });
+
+describe('the memory a run gets', () => {
+  it("is mcpbox.yaml's defaults.memory_mb: a tool over it gets MemoryError over MCP, under a larger one it does not", async () => {
+    const live = fx.registry.current()!;
+    const grab = 'async def main(text: str) -> dict:\n    x = bytearray(48 * 1024 * 1024)\n    return {"bytes": len(x)}\n';
+    const withMemory = (memory_mb: number): void => {
+      const state = { ...live.state, config: { ...live.state.config, defaults: { ...live.state.config.defaults, memory_mb } } };
+      const tools = [...live.tools.values()].map((t) => (t.id === 'examples__text_stats' ? { ...t, code: grab } : t));
+      fx.registry.apply(state, tools);
+    };
+    try {
+      withMemory(64);
+      const over = await client.callTool({ name: 'examples__text_stats', arguments: { text: 'x' } });
+      expect(over.isError).toBe(true);
+      expect((over.content as Array<{ text: string }>)[0]!.text).toMatch(/^Error: MemoryError: the tool ran out of memory \(its limit is 64 MiB: defaults\.memory_mb in mcpbox\.yaml\)/);
+      withMemory(256);
+      const under = await client.callTool({ name: 'examples__text_stats', arguments: { text: 'x' } });
+      expect(under.structuredContent).toEqual({ bytes: 48 * 1024 * 1024 });
+    } finally {
+      fx.registry.apply(live.state, [...live.tools.values()]);
+    }
+  });
+});

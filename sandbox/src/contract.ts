@@ -68,6 +68,7 @@ export interface RunRequest {
   code: string;
   args: Record<string, unknown>;
   timeoutMs?: number; // default 30 s, at most 300 s
+  memoryMb?: number; // heap cap of the interpreter the call runs in; default 256, 64–2048 (mcpbox.yaml defaults.memory_mb)
   secrets?: Record<string, string>; // this server's secret values; live domain only, only ever sent to this server's live child
   policy: RunPolicy;
 }

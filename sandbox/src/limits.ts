@@ -21,8 +21,14 @@ export const HTTP_REQUEST_BODY_LIMIT_CHARS = 4 * 1024 * 1024;
 /** Longest URL a tool may request through the bridge (characters). */
 export const HTTP_URL_LIMIT_CHARS = 8 * 1024;
 
-/** Wasm heap cap per Pyodide instance: allocation beyond it raises MemoryError. */
-export const DEFAULT_HEAP_CAP_BYTES = 384 * 1024 * 1024;
+/**
+ * Wasm heap cap of the interpreter a call runs in (RunRequest.memoryMb, from mcpbox.yaml's
+ * defaults.memory_mb): allocation beyond it raises MemoryError. The range is the format's
+ * (core's MemoryMb); a fresh interpreter uses about 30 MiB of it before the tool starts.
+ */
+export const DEFAULT_HEAP_CAP_BYTES = 256 * 1024 * 1024;
+export const MIN_HEAP_CAP_MIB = 64;
+export const MAX_HEAP_CAP_MIB = 2048;
 /** An instance whose heap grew past this after a call is replaced (wasm memory never shrinks). */
 export const DEFAULT_HEAP_RECYCLE_BYTES = 160 * 1024 * 1024;
 

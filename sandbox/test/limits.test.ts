@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from '../src/limits.ts';
+import { SandboxInputError } from '../src/index.ts';
 import { processAlive, SHARED_CACHE_DIR, testSandbox, tool, ESCAPED_POLICY } from './test-sandbox.ts';
 
 const t = testSandbox({ graceMs: 300, recycleBytes: 96 * 1024 * 1024, heapCapBytes: 256 * 1024 * 1024 });
@@ -77,6 +78,34 @@ describe('memory', () => {
     expect(r.result).toBe(120 * 1024 * 1024);
     expect(t.log.entries.filter((e) => e.msg === 'sandbox worker_recycled').length).toBe(before + 1);
     expect((await t.run('memory', tool('return 4'))).result).toBe(4);
+  });
+});
+
+describe('memory: the cap of each call (memoryMb, from mcpbox.yaml defaults.memory_mb)', () => {
+  const grab48 = tool('x = bytearray(48 * 1024 * 1024)\nreturn len(x)');
+
+  it('a tool over its cap gets MemoryError naming the cap; the same tool under a larger cap does not', async () => {
+    const over = await t.run('capped', grab48, { memoryMb: 64 });
+    expect(over.error?.type).toBe('MemoryError');
+    expect(over.error?.message).toMatch(/^the tool ran out of memory \(its limit is 64 MiB: defaults\.memory_mb in mcpbox\.yaml\)/);
+    expect((await t.run('capped', grab48, { memoryMb: 128 })).result).toBe(48 * 1024 * 1024);
+  });
+
+  it('a heap an earlier call grew under a larger cap is not handed to a call with a smaller one', async () => {
+    // The heap keeps the size this call grew it to (wasm memory never shrinks), below this suite's recycle threshold.
+    expect((await t.run('shrink', tool('x = bytearray(40 * 1024 * 1024)\nreturn len(x)'), { memoryMb: 512 })).result).toBe(40 * 1024 * 1024);
+    const capped = await t.run('shrink', grab48, { memoryMb: 64 });
+    expect(capped.error?.type).toBe('MemoryError');
+    const recycled = t.log.entries.map((e) => e.obj as { server?: string; detail?: string })
+      .filter((o, i) => t.log.entries[i]!.msg === 'sandbox worker_recycled' && o.server === 'shrink').map((o) => o.detail);
+    expect(recycled).toContainEqual(expect.stringMatching(/^heap of \d+ MiB is above the next call's cap of 64 MiB$/));
+    expect((await t.run('shrink', tool('return 5'), { memoryMb: 64 })).result).toBe(5);
+  });
+
+  it('a cap outside 64–2048 MiB is refused, naming the field', async () => {
+    const refusal = await t.run('capped', tool('return 1'), { memoryMb: 32 }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(SandboxInputError);
+    expect((refusal as Error).message).toMatch(/^invalid run request \(memoryMb: Too small: expected number to be >=64\)/);
   });
 });
 

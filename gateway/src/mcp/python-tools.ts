@@ -75,6 +75,7 @@ export class PythonToolSet {
         code: tool.code,
         args: input,
         timeoutMs: tool.timeoutMs,
+        memoryMb: revision.state.config.defaults.memory_mb,
         policy: policyOf(revision, tool.server),
         ...(secrets === undefined ? {} : { secrets }),
       });

@@ -23,6 +23,8 @@ interface WorkerSlot {
   ready: Promise<void>;
   isReady: boolean;
   dead: boolean;
+  /** The wasm heap as the worker last reported it (it only grows). */
+  heapBytes: number;
   onDone?: (message: z.infer<typeof WorkerToControlSchema>) => void;
 }
 
@@ -64,7 +66,7 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
     let markReady!: () => void;
     let markFailed!: (e: Error) => void;
     const slot: WorkerSlot = {
-      worker: launched.worker, interrupt: launched.interrupt, isReady: false, dead: false,
+      worker: launched.worker, interrupt: launched.interrupt, isReady: false, dead: false, heapBytes: 0,
       ready: new Promise<void>((resolve, reject) => { markReady = resolve; markFailed = reject; }),
     };
     slot.ready.catch(() => {});
@@ -75,6 +77,7 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
         return;
       }
       const message = checked.data;
+      if (message.type === 'ready' || message.type === 'done') slot.heapBytes = message.heapBytes;
       if (message.type === 'ready') {
         slot.isReady = true;
         markReady();
@@ -195,6 +198,12 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
         if (next.type !== 'run' && next.type !== 'analyze') continue;
         // The active worker may be a just-promoted one still booting (or be replaced while we wait).
         while (!active.isReady) await active.ready.catch(() => {});
+        // Memory never shrinks: a heap already past this call's cap (an earlier call ran under a
+        // larger one) would give the call more than it may have, so it runs on a fresh interpreter.
+        if (next.type === 'run' && active.heapBytes > next.heapCapBytes) {
+          replaceActive(`heap of ${Math.round(active.heapBytes / 1048576)} MiB is above the next call's cap of ${Math.round(next.heapCapBytes / 1048576)} MiB`, 'worker_recycled');
+          while (!active.isReady) await active.ready.catch(() => {});
+        }
         if (next.type === 'run') startRun(next, active);
         else startAnalyze(next.callId, next.codes, active);
       }
@@ -266,7 +275,7 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
     armTimers(call);
     const post: ControlToWorker = {
       type: 'run', callId: message.callId, server: message.server, code: message.code, argsJson: JSON.stringify(message.args),
-      secretsJson: JSON.stringify(message.secrets), allowedJson: JSON.stringify(message.allowedModules),
+      secretsJson: JSON.stringify(message.secrets), allowedJson: JSON.stringify(message.allowedModules), heapCapBytes: message.heapCapBytes,
     };
     slot.worker.postMessage(post);
   }

@@ -95,7 +95,7 @@ const closeBridge = (): void => {
 
 // The runner was imported into the snapshot (see build-snapshot.ts); connect it to this worker.
 const runnerNamespace = py.runPython("__import__('sys').modules['mcpbox_runner'].__dict__") as { get(name: string): PyCallable };
-runnerNamespace.get('setup')(makeTransport, closeBridge, Math.floor(boot.heapCapBytes / 1048576), boot.hygiene);
+runnerNamespace.get('setup')(makeTransport, closeBridge, boot.hygiene);
 const startCall = runnerNamespace.get('start_call');
 const finishCall = runnerNamespace.get('finish_call');
 const wallNamespace = runnerNamespace.get('_wall') as unknown as { get(name: string): PyCallable };
@@ -162,7 +162,10 @@ async function runOneCall(message: Extract<ControlToWorker, { type: 'run' }>, sc
   const { callId } = message;
   let end: PyTask | undefined;
   try {
-    const started = startCall(callId, message.server, message.code, message.argsJson, message.secretsJson, message.allowedJson) as PyPair;
+    // The control thread runs a call only on a worker whose heap is still below the call's cap.
+    firewall.maxHeapBytes = message.heapCapBytes;
+    const heapCapMib = Math.floor(message.heapCapBytes / 1048576);
+    const started = startCall(callId, message.server, message.code, message.argsJson, message.secretsJson, message.allowedJson, heapCapMib) as PyPair;
     end = started.get(0);
     const call = calls.get(callId);
     if (call) call.tool = started.get(1);

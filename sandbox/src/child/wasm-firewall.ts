@@ -18,6 +18,8 @@ export interface WasmFirewallOptions {
 
 export interface WasmFirewallState {
   dlopenAllowed: boolean;
+  /** The heap may not grow past this; the worker sets it per call (wasm memory never shrinks). */
+  maxHeapBytes: number;
 }
 
 const SOCKET_SYSCALLS = [
@@ -30,15 +32,14 @@ const EACCES = -2; // Emscripten errno numbering: the tool sees PermissionError
 type Imports = Record<string, Record<string, unknown>>;
 
 export function installWasmFirewall(opts: WasmFirewallOptions): WasmFirewallState {
-  const state: WasmFirewallState = { dlopenAllowed: true };
+  const state: WasmFirewallState = { dlopenAllowed: true, maxHeapBytes: opts.maxHeapBytes };
   const original = wasmApi.instantiate.bind(wasmApi);
   const patched = async function (source: unknown, imports?: Imports): Promise<unknown> {
     const env = imports?.['env'];
     if (env && typeof env['emscripten_resize_heap'] === 'function' && '_emscripten_system' in env) {
       const resize = env['emscripten_resize_heap'] as (requested: number) => number;
-      const cap = opts.maxHeapBytes;
-      env['emscripten_get_heap_max'] = () => cap;
-      env['emscripten_resize_heap'] = (requested: number) => ((requested >>> 0) > cap ? 0 : resize(requested));
+      env['emscripten_get_heap_max'] = () => state.maxHeapBytes;
+      env['emscripten_resize_heap'] = (requested: number) => ((requested >>> 0) > state.maxHeapBytes ? 0 : resize(requested));
       env['_emscripten_system'] = (command: number) => (command ? -1 : 0);
       for (const name of SOCKET_SYSCALLS) if (name in env) env[name] = () => EACCES;
       for (const name of DLOPEN_IMPORTS) {

@@ -11,13 +11,14 @@ export interface WorkerBoot {
   snapshot: Uint8Array; // backed by a SharedArrayBuffer, shared by all workers of the child
   wasmModule: object; // a WebAssembly.Module, compiled once per child
   interruptBuffer: Uint8Array; // one byte on a SharedArrayBuffer; 2 = SIGINT
+  /** The heap cap until a call sets its own (analysis runs under it). */
   heapCapBytes: number;
   /** Check after every call that it left nothing behind (off only for the benchmark's baseline). */
   hygiene: boolean;
 }
 
 export type ControlToWorker =
-  | { type: 'run'; callId: number; server: string; code: string; argsJson: string; secretsJson: string; allowedJson: string }
+  | { type: 'run'; callId: number; server: string; code: string; argsJson: string; secretsJson: string; allowedJson: string; heapCapBytes: number }
   | { type: 'cancel'; callId: number }
   | { type: 'analyze'; callId: number; codesJson: string }
   | { type: 'http_result'; reqId: number; replyJson: string };

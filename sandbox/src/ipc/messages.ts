@@ -4,8 +4,8 @@
 
 import * as z from 'zod';
 import {
-  ERROR_MESSAGE_LIMIT_CHARS, ERROR_TYPE_LIMIT_CHARS, HTTP_REQUEST_BODY_LIMIT_CHARS, HTTP_URL_LIMIT_CHARS, MAX_CODE_CHARS, MAX_TIMEOUT_MS,
-  OUTPUT_LIMIT_CHARS, TRACEBACK_LIMIT_CHARS,
+  ERROR_MESSAGE_LIMIT_CHARS, ERROR_TYPE_LIMIT_CHARS, HTTP_REQUEST_BODY_LIMIT_CHARS, HTTP_URL_LIMIT_CHARS, MAX_CODE_CHARS, MAX_HEAP_CAP_MIB,
+  MAX_TIMEOUT_MS, MIN_HEAP_CAP_MIB, OUTPUT_LIMIT_CHARS, TRACEBACK_LIMIT_CHARS,
 } from '../limits.ts';
 
 const callId = z.number().int().positive();
@@ -59,6 +59,7 @@ const RunMessageSchema = z.strictObject({
   secrets: z.record(z.string(), z.string()),
   allowedModules: z.array(shortText(200)).max(1000),
   timeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS),
+  heapCapBytes: z.number().int().min(MIN_HEAP_CAP_MIB * 1048576).max(MAX_HEAP_CAP_MIB * 1048576),
 });
 
 export const ParentMessageSchema = z.discriminatedUnion('type', [

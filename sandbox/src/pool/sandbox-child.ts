@@ -48,6 +48,7 @@ export interface RunCall {
   grants: RunPolicy['grants'];
   timeoutMs: number;
   graceMs: number;
+  heapCapBytes: number;
 }
 
 const MAX_HTTP_IN_FLIGHT_PER_CALL = 8;
@@ -245,7 +246,7 @@ export class SandboxChild {
     try {
       this.send({
         type: 'run', callId: call.callId, server: this.server, tool: req.tool, code: req.code, args: req.args, secrets: req.secrets,
-        allowedModules: req.allowedModules, timeoutMs: req.timeoutMs,
+        allowedModules: req.allowedModules, timeoutMs: req.timeoutMs, heapCapBytes: req.heapCapBytes,
       });
     } catch (error) {
       this.abandon(call);

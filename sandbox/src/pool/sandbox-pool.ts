@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as z from 'zod';
 import type { Analysis, RunDomain, RunRequest, RunResult, Sandbox } from '../contract.ts';
 import {
-  ANALYZE_CHUNK, DEFAULT_BUSY_WAIT_MS, DEFAULT_DRAFT_IDLE_MS, DEFAULT_HEAP_CAP_BYTES, DEFAULT_HEAP_RECYCLE_BYTES,
+  ANALYZE_CHUNK, DEFAULT_BUSY_WAIT_MS, DEFAULT_DRAFT_IDLE_MS, DEFAULT_HEAP_CAP_BYTES, DEFAULT_HEAP_RECYCLE_BYTES, MAX_HEAP_CAP_MIB, MIN_HEAP_CAP_MIB,
   DEFAULT_IDLE_MS, DEFAULT_MAX_DRAFT_INSTANCES, DEFAULT_MAX_INSTANCES, DEFAULT_TIMEOUT_MS, DRAFT_CALLS_PER_CHILD,
   HARD_KILL_GRACE_MS, MAX_CODE_CHARS, MAX_IPC_MESSAGE_BYTES, MAX_TIMEOUT_MS,
 } from '../limits.ts';
@@ -64,6 +64,7 @@ const RunRequestSchema = z.object({
   code: z.string().max(MAX_CODE_CHARS, `the tool's source is longer than ${MAX_CODE_CHARS} characters`),
   args: z.record(z.string(), z.unknown()),
   timeoutMs: z.number().int().positive().optional(),
+  memoryMb: z.number().int().min(MIN_HEAP_CAP_MIB).max(MAX_HEAP_CAP_MIB).optional(),
   secrets: z.record(z.string(), z.string()).optional(),
   policy: z.object({
     allowedModules: z.array(z.string().max(200)).max(1000),
@@ -185,7 +186,8 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
       entryArg: JSON.stringify(config),
       readable: [...files.readable, snapshotPath],
       allowWorker: true,
-      wasmMaxBytes: heapCapBytes * 2,
+      // Room for the largest cap a call may ask for (each call's own cap is set in the worker).
+      wasmMaxBytes: Math.max(heapCapBytes, MAX_HEAP_CAP_MIB * 1048576) * 2,
       useNetns,
       cwd: files.pyodideDir,
     });
@@ -454,7 +456,7 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
         slot.calls++;
         return child.run({
           tool: req.tool, code: req.code, args: req.args, secrets: req.secrets ?? {}, allowedModules,
-          grants: req.policy.grants, timeoutMs, graceMs,
+          grants: req.policy.grants, timeoutMs, graceMs, heapCapBytes: req.memoryMb === undefined ? heapCapBytes : req.memoryMb * 1048576,
         });
       });
     },

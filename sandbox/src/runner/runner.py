@@ -85,7 +85,7 @@ def _loads(text):
 
 _code_cache = {}
 _calls = {}  # call id → (the end-of-call task, when the call started)
-_state = {'make_transport': None, 'close_bridge': None, 'heap_cap_mib': 0, 'hygiene': True, 'baseline': None, 'loop': None}
+_state = {'make_transport': None, 'close_bridge': None, 'hygiene': True, 'baseline': None, 'loop': None}
 _taint = []  # reasons the audit hook found during the current call
 # Globals dicts whose imports are ours, not the tool's. Collected while loading; the wall gets a frozen
 # copy at setup, so nothing a call does can add to it.
@@ -333,7 +333,7 @@ def describe_error(exc, source_lines, heap_cap_mib):
     if frames:
         line = frames[-1][0]
     if isinstance(exc, MemoryError):
-        message = f'the tool ran out of memory (limit {heap_cap_mib} MiB per server instance)' + (
+        message = f'the tool ran out of memory (its limit is {heap_cap_mib} MiB: defaults.memory_mb in mcpbox.yaml)' + (
             f': {message}' if message else '')
     error = {'type': kind, 'message': message[:ERROR_MESSAGE_LIMIT]}
     if isinstance(line, int):
@@ -757,7 +757,7 @@ def _checked_outcome(value):
 # runner touches what tool code could have changed only by identity and exact type, and lets go of
 # nothing tool code touched (the wall's graveyard does, when JS empties it).
 
-def start_call(call_id, server, source, args_json, secrets_json, allowed_json):
+def start_call(call_id, server, source, args_json, secrets_json, allowed_json, heap_cap_mib):
     """Phase 1, while the interpreter is as setup left it: read the arguments, compile, start the
     tool's task and the end-of-call task. Returns both: JS awaits the second and cancels the first
     (on the time limit) itself, so no cancellation runs below a frame of ours."""
@@ -776,7 +776,7 @@ def start_call(call_id, server, source, args_json, secrets_json, allowed_json):
     except RecursionError:
         ready = (False, {'type': 'RecursionError', 'message': 'the arguments are nested too deeply to read'})
     except SyntaxError as e:
-        ready = (False, wall['describe_error'](e, source.splitlines(), _state['heap_cap_mib']))
+        ready = (False, wall['describe_error'](e, source.splitlines(), heap_cap_mib))
     if ready is None:
         # The tool's context: its output buffer, its server's allowlist. The end of the call runs in a
         # context of its own where nothing is printed and nothing may be imported.
@@ -785,7 +785,7 @@ def start_call(call_id, server, source, args_json, secrets_json, allowed_json):
         tool_context.run(wall['allowed_modules'].set, allowed)
         tool_context.run(wall['server_name'].set, server)
         http = _http_factory['create'](_state['make_transport'](call_id))
-        task = loop.create_task(wall['execute'](code, source, args, secrets, http, _state['heap_cap_mib']), context=tool_context)
+        task = loop.create_task(wall['execute'](code, source, args, secrets, http, heap_cap_mib), context=tool_context)
     settle_context = contextvars.Context()
     settle_context.run(wall['allowed_modules'].set, frozenset())
     settle_context.run(wall['server_name'].set, server)
@@ -838,12 +838,11 @@ def load_http_client(source):
     _http_factory['create'] = ns['create_http']
 
 
-def setup(make_transport, close_bridge, heap_cap_mib, hygiene):
+def setup(make_transport, close_bridge, hygiene):
     """Worker start (after the snapshot is loaded), before any tool code: connect the bridge, claim
     stdout, close the loop's side doors, take the hygiene baseline, install the audit hook."""
     _state['make_transport'] = make_transport
     _state['close_bridge'] = close_bridge
-    _state['heap_cap_mib'] = heap_cap_mib
     _state['hygiene'] = bool(hygiene)
     _state['loop'] = asyncio.get_event_loop()
     _wall['_trusted_namespace_ids'] = frozenset(_trusted_namespace_ids)

@@ -38,7 +38,7 @@ async function evilChild(scenario: string, server = 'evil') {
 }
 
 const grants = [{ host: 'api.example.com' }];
-const call = (c: SandboxChild) => c.run({ tool: 't', code: 'x', args: {}, secrets: {}, allowedModules: [], grants, timeoutMs: 5000, graceMs: 300 });
+const call = (c: SandboxChild) => c.run({ tool: 't', code: 'x', args: {}, secrets: {}, allowedModules: [], grants, timeoutMs: 5000, graceMs: 300, heapCapBytes: 256 * 1048576 });
 
 const refusedThenHonest = [
   'unknown_type', 'wrong_call_id', 'extra_key', 'not_json', 'http_for_other_call', 'http_extra_op', 'fs_op',
@@ -101,7 +101,7 @@ describe('adversarial: forged IPC from a compromised child', () => {
   it('a request over the frame limit is refused in the parent and the child stays usable', async () => {
     const { child: c } = await evilChild('honest');
     const huge = { blob: 'x'.repeat(MAX_IPC_MESSAGE_BYTES) };
-    await expect(c.run({ tool: 't', code: 'x', args: huge, secrets: {}, allowedModules: [], grants, timeoutMs: 5000, graceMs: 300 }))
+    await expect(c.run({ tool: 't', code: 'x', args: huge, secrets: {}, allowedModules: [], grants, timeoutMs: 5000, graceMs: 300, heapCapBytes: 256 * 1048576 }))
       .rejects.toMatchObject({ code: 'oversize_message' });
     expect((await call(c)).result).toBe('real');
   });

@@ -124,6 +124,8 @@ export class CodeService {
       code: draft.code,
       args,
       timeoutMs: draft.meta.timeout_ms ?? state.config.defaults.timeout_ms,
+      // Main's, like the policy: a branch cannot raise its own memory cap.
+      memoryMb: state.config.defaults.memory_mb,
       // No secret values reach a test: a draft is not yet trusted with them (the sandbox refuses them too).
       policy: runPolicyFor(state, server),
     }).catch((error: unknown) => {
