@@ -15,6 +15,7 @@ const BENCHES: Array<[name: string, script: string, args: string[]]> = [
   ['read-desired-state', 'read-desired-state.ts', []],
   ['gateway-list-tools', 'gateway-list-tools.ts', ['1000', '100']],
   ['gateway-ops-overhead', 'gateway-ops-overhead.ts', []],
+  ['gateway-first-call', 'gateway-first-call.ts', ['3']],
   ['stdio-bridge', 'stdio-bridge.ts', []],
   ['worker-front', 'worker-front.ts', []],
   ['sandbox-runtime', 'sandbox-runtime.ts', []],

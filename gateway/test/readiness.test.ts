@@ -41,4 +41,28 @@ describe('readiness', () => {
     expect(gone.status).toBe(503);
     expect(((await gone.json()) as { checks: { repo: { ok: boolean } } }).checks.repo.ok).toBe(false);
   });
+
+  it('waits for the sandbox to pre-start its first child, so the first call does not wait for one', async () => {
+    const { dir, repo } = await makeRepo();
+    const registry = new TestRegistry();
+    let warming = true;
+    const gateway: Gateway = await createGateway({
+      config: { host: '127.0.0.1', port: 0, repo, allowedHosts: ['127.0.0.1', 'localhost'], allowedOrigins: [], logLevel: 'silent' },
+      registry,
+      logger: pino({ level: 'silent' }),
+      sandboxWarming: () => warming,
+    });
+    cleanups.push(async () => {
+      await gateway.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const url = new URL(await gateway.listen());
+    const state = await readDesiredState(repo);
+    registry.apply(state, liveToolsOf(state));
+    const early = await fetch(`http://127.0.0.1:${url.port}/readyz`);
+    expect(early.status).toBe(503);
+    expect(((await early.json()) as { checks: { sandbox: { message: string } } }).checks.sandbox).toEqual({ ok: false, message: 'a Python sandbox child is still starting' });
+    warming = false;
+    expect((await fetch(`http://127.0.0.1:${url.port}/readyz`)).status).toBe(200);
+  });
 });

@@ -208,6 +208,29 @@ describe('pool lifecycle', () => {
     }
   });
 
+  it('prestart boots a child before any server has one; the first server adopts it, and one still booting is waited for', async () => {
+    const s = testSandbox();
+    try {
+      await s.sandbox.prestart();
+      const warmPid = s.sandbox.livePids()['(warm)'];
+      expect(warmPid).toBeTypeOf('number');
+      expect((await s.run('early', tool('return 1'))).result).toBe(1);
+      expect(s.sandbox.livePids()['early']).toBe(warmPid);
+      // The next warm child is on its way (300 ms after an adoption); a server starting while it
+      // boots gets it rather than a second spawn beside it.
+      let next: number | undefined;
+      for (let i = 0; i < 200 && next === undefined; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        next = s.sandbox.livePids()['(warm)'];
+      }
+      expect(next).toBeTypeOf('number');
+      expect((await s.run('later', tool('return 2'))).result).toBe(2);
+      expect(s.sandbox.livePids()['later']).toBe(next);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('children exit by themselves when their parent dies without close()', async () => {
     const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'exit-without-close.ts');
     const out = execFileSync(process.execPath, [script, t.dataDir, SHARED_CACHE_DIR], { encoding: 'utf8' });

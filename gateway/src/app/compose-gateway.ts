@@ -37,6 +37,7 @@ export async function composeGateway(config: GatewayConfig, logger: Logger): Pro
       metrics: runtime.metrics,
       executionLogs: runtime.executionLogs,
       reconcilerStatus: () => runtime.reconciler.status(),
+      sandboxWarming: () => runtime.sandboxWarming(),
       secrets: runtime.secrets,
       forge: runtime.forge,
       webhooks: config.webhookSecret === null ? null : { secret: config.webhookSecret, pokes: runtime.pokes },

@@ -65,6 +65,8 @@ export interface GatewayOptions {
   secrets?: SecretStore | null;
   /** The reconciler's status, for mcpbox_get_status. */
   reconcilerStatus?: (() => ReconcilerStatus) | null;
+  /** True while the sandbox pre-starts its first child; /readyz waits for it (see runtime.ts). */
+  sandboxWarming?: () => boolean;
   /** The credential `mcpbox stdio` bridges present as the local operator (see running-gateway.ts). */
   localOperatorToken?: string | null;
 }
@@ -129,7 +131,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await app.register(authentication, { authenticator, metrics });
   await app.register(rateLimit, { perMinute: options.limits?.rateLimitPerMinute ?? 0, metrics });
   await app.register(metricsRoute, { metrics });
-  await app.register(healthRoutes, { mainState: mcp.services.mainState, registry });
+  await app.register(healthRoutes, { mainState: mcp.services.mainState, registry, ...(options.sandboxWarming ? { sandboxWarming: options.sandboxWarming } : {}) });
   await app.register(mcpRoute, { modern, legacy: legacySessions, bodyLimit });
   if (options.webhooks) await app.register(webhookRoutes, { secret: options.webhooks.secret, pokes: options.webhooks.pokes });
   if (config.dataDir !== undefined && options.statusSite !== false) {

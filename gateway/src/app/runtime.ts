@@ -30,8 +30,13 @@ export interface Runtime {
   mirror: RepoMirror | null;
   /** Webhook pokes for the reconciler (repeated while a pushed commit is not fetchable yet). */
   pokes: PokeScheduler;
-  /** Starts reconciling (serving the last applied revision first). Separate so the caller can bind first. */
+  /**
+   * Starts reconciling (serving the last applied revision first) and, beside it, pre-starts a sandbox
+   * child so the first call does not wait for one to boot. Separate so the caller can bind first.
+   */
   start(): Promise<void>;
+  /** True from start() until the pre-started sandbox child is ready (or could not start). */
+  sandboxWarming(): boolean;
   close(): Promise<void>;
 }
 
@@ -79,6 +84,7 @@ export function createRuntime(config: Pick<GatewayConfig, 'dataDir' | 'repo'> & 
     maintainRepo(config.repo).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'git housekeeping failed'));
   }, REPO_MAINTENANCE_INTERVAL_MS);
   housekeeping.unref();
+  let warming = false;
   const pokes = new PokeScheduler({ poke: (reason) => reconciler.poke(reason), ...(remote ? { has: (sha: string) => remote.mirror.has(sha) } : {}) });
   return {
     registry: reconciler.registry,
@@ -92,6 +98,9 @@ export function createRuntime(config: Pick<GatewayConfig, 'dataDir' | 'repo'> & 
     mirror: remote?.mirror ?? null,
     pokes,
     async start() {
+      // Not awaited: /readyz reports it (sandboxWarming), and a first call waits for this child.
+      warming = true;
+      void sandbox.prestart().finally(() => { warming = false; });
       if (remote) {
         await remote.mirror.ensure();
         // A forge that is down at start is reported by the reconciler's first attempt; not fatal.
@@ -99,6 +108,7 @@ export function createRuntime(config: Pick<GatewayConfig, 'dataDir' | 'repo'> & 
       }
       await reconciler.start();
     },
+    sandboxWarming: () => warming,
     async close() {
       clearInterval(housekeeping);
       pokes.close();

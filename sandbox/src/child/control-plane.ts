@@ -97,8 +97,23 @@ export function runControlPlane(rawConfig: unknown, inputs: WorkerInputs, firstW
   let active: WorkerSlot = startWorker(firstWorker);
   let spare: WorkerSlot | null = null;
 
+  // The parent hears once that the first spare is ready too: from then on the child's boot no longer
+  // competes with its calls for the CPU (the pool's prestart waits for it).
+  let spareAnnounced = false;
+  function announceSpare(): void {
+    if (spareAnnounced) return;
+    spareAnnounced = true;
+    emit({ type: 'event', name: 'spare_ready', detail: config.spare ? 'the spare Python worker is ready' : 'this child keeps no spare' });
+  }
+
   function ensureSpare(): void {
-    if (config.spare && !spare) spare = startWorker();
+    if (config.spare && !spare) {
+      const started = startWorker();
+      spare = started;
+      started.ready.then(announceSpare, () => {});
+    } else if (!config.spare) {
+      announceSpare();
+    }
   }
 
   /** Replace the active worker (killed, crashed or bloated) with the spare, and warm a new spare. */

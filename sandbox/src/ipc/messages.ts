@@ -97,7 +97,7 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('http'), callId, reqId, req: HttpRequestEnvelopeSchema }),
   z.strictObject({
     type: z.literal('event'),
-    name: z.enum(['worker_replaced', 'worker_recycled', 'worker_refused_message']),
+    name: z.enum(['worker_replaced', 'worker_recycled', 'worker_refused_message', 'spare_ready']),
     detail: shortText(1000),
   }),
 ]);

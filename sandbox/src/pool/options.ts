@@ -38,7 +38,7 @@ export interface SandboxOptions {
   log?: SandboxLog;
   /** The network bridge; without one, `http` calls fail with a clear message. */
   httpBridge?: HttpBridgeLike;
-  /** Wasm heap cap per Python instance (MemoryError beyond it). Default 384 MiB. */
+  /** Wasm heap cap of a call that names none (RunRequest.memoryMb); MemoryError beyond it. Default 256 MiB. */
   heapCapBytes?: number;
   /** Replace an instance whose heap grew past this after a call. Default 160 MiB. */
   recycleBytes?: number;

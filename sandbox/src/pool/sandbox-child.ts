@@ -77,6 +77,9 @@ export class SandboxChild {
   refusedMessages = 0;
   /** True once the child reported ready (its first Python worker is loaded). */
   isReady = false;
+  /** Resolves once the child's spare worker is loaded too (its whole boot is over), or it exited. */
+  readonly booted: Promise<void>;
+  private bootedResolve!: () => void;
 
   constructor(opts: { server: string; line: SpawnLine; maxMessageBytes: number; log: SandboxLog; bridge?: HttpBridgeLike }) {
     this.server = opts.server;
@@ -88,6 +91,7 @@ export class SandboxChild {
       this.readyReject = reject;
     });
     this.ready.catch(() => {});
+    this.booted = new Promise<void>((resolve) => { this.bootedResolve = resolve; });
     this.process = spawn(opts.line.command, opts.line.args, {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: {}, cwd: opts.line.cwd, detached: false,
     });
@@ -117,6 +121,7 @@ export class SandboxChild {
       this.process.on('exit', (code, signal) => {
         clearTimeout(startTimer);
         this.exited = true;
+        this.bootedResolve();
         this.channel.close();
         const tail = stderrTail.join('').trim().slice(-1500);
         this.readyReject(new SandboxStartError(`the sandbox for server '${this.server}' exited while starting (code ${code}, signal ${signal})${tail ? `: ${tail}` : ''}`));
@@ -168,6 +173,10 @@ export class SandboxChild {
     if (message.type === 'ready') {
       this.isReady = true;
       this.readyResolve();
+      return;
+    }
+    if (message.type === 'event' && message.name === 'spare_ready') {
+      this.bootedResolve();
       return;
     }
     if (message.type === 'event') {

@@ -93,6 +93,12 @@ export interface SandboxPool extends Sandbox {
   livePids(): Record<string, number>;
   /** Messages refused from children so far (forged IPC, protocol violations). */
   refusedMessages(): number;
+  /**
+   * Start the warm child now rather than after the first server's start, so that first call does
+   * not wait for a child to boot (spawn, snapshot load). Resolves once its boot is over, spare worker
+   * included, or it failed to start.
+   */
+  prestart(): Promise<void>;
 }
 
 interface ServerSlot {
@@ -254,28 +260,39 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
     if (occupying.delete(slot)) roomChanged();
   }
 
+  /** Spawn the warm child unless there is one (or one on its way). */
+  function spawnWarmChild(): void {
+    if (!useWarmChild || closed || warm || warmSpawning) return;
+    warmSpawning = spawnChild(UNASSIGNED_SERVER).then(async (child) => {
+      if (closed) return child.stop();
+      warm = child;
+      child.onExit = () => { if (warm === child) warm = null; };
+      child.ready.catch(() => child.kill('warm child failed to start'));
+    }, (error: Error) => log.warn({ error: error.message }, 'could not pre-start a sandbox child'))
+      .finally(() => { warmSpawning = null; });
+  }
+
   /** Start the next warm child a little later, so its boot does not compete with the call at hand. */
   function scheduleWarmChild(delayMs = 300): void {
     if (!useWarmChild || closed || warm || warmTimer) return;
     warmTimer = setTimeout(() => {
       warmTimer = undefined;
-      if (closed || warm || warmSpawning) return;
-      warmSpawning = spawnChild(UNASSIGNED_SERVER).then(async (child) => {
-        if (closed) return child.stop();
-        warm = child;
-        child.onExit = () => { if (warm === child) warm = null; };
-        child.ready.catch(() => child.kill('warm child failed to start'));
-      }, (error: Error) => log.warn({ error: error.message }, 'could not pre-start a sandbox child'))
-        .finally(() => { warmSpawning = null; });
+      spawnWarmChild();
     }, delayMs);
     warmTimer.unref();
   }
 
-  /** The warm child if it is ready now (never wait for it: a fresh spawn may be as fast). */
-  function takeWarmChild(): SandboxChild | null {
+  /**
+   * The warm child, once it is ready; null when there is none or it failed to start. One still
+   * booting is waited for: it started earlier than a spawn now would, with the same work to do.
+   */
+  async function takeWarmChild(): Promise<SandboxChild | null> {
+    await warmSpawning;
     const child = warm;
-    if (!child || !child.alive || !child.isReady) return null;
+    if (!child || !child.alive) return null;
     warm = null;
+    const started = await child.ready.then(() => true, () => false);
+    if (!started || !child.alive) return null;
     child.onExit = undefined;
     return child;
   }
@@ -292,7 +309,7 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
         try {
           // The warm child has run nothing yet, so either domain may adopt it; after adoption it
           // serves this one slot for its whole life.
-          const adopted = counted ? takeWarmChild() : null;
+          const adopted = counted ? await takeWarmChild() : null;
           if (adopted) adopted.adopt(slot.server);
           child = adopted ?? (await spawnChild(slot.kind === 'analyze' ? ANALYZE_SERVER : slot.server));
           if (counted) scheduleWarmChild();
@@ -481,6 +498,14 @@ export function createSandbox(options: SandboxOptions): SandboxPool {
       warm = null;
       await spareChild?.stop();
       await Promise.all([...slots.values()].map((s) => stopSlot(s)));
+    },
+
+    async prestart(): Promise<void> {
+      clearTimeout(warmTimer);
+      warmTimer = undefined;
+      spawnWarmChild();
+      await warmSpawning;
+      await warm?.booted;
     },
 
     livePids(): Record<string, number> {

@@ -38,9 +38,11 @@ export function register(program: Command): void {
       const { runtime, options } = composed;
       const core = createGatewayCore({ ...options, repo: config.repo, remoteToolEditing: config.authSettings.remoteToolEditing });
       const handle = serveOverStdio({ core, registry: runtime.registry, logger });
+      // The client closing our stdin ends the connection, as the stdio binding asks. Listen before
+      // starting: a short session can end while the runtime still starts (its sandbox child boots).
+      const ended = untilShutdown([(stop) => process.stdin.once('end', stop).once('close', stop)]);
       await runtime.start();
-      // The client closing our stdin ends the connection, as the stdio binding asks.
-      const reason = await untilShutdown([(stop) => process.stdin.once('end', stop).once('close', stop)]);
+      const reason = await ended;
       logger.info({ reason }, 'stdio connection ended');
       await handle.close();
       await runtime.close();
